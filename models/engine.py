@@ -1,0 +1,68 @@
+"""Engine persistence: deployed process versions, instance state and the open-work projection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime
+
+
+class ProcessVersion(Base):
+    """One parsed BPMN process, stored once per distinct source (sha256)."""
+
+    __tablename__ = "process_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    spec_json: Mapped[str] = mapped_column(Text)
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProcessInstance(Base):
+    """One running workflow: its engine state as one JSON document, guarded by lock_version."""
+
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    family: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_process_instance_subject", "family", "subject_id"),)
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class WorkItem(Base):
+    """Projection of one open human step; rebuilt on every save so worklists never load a workflow."""
+
+    __tablename__ = "work_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    family: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    subject_number: Mapped[str] = mapped_column(String(40))
+    subject_title: Mapped[str] = mapped_column(String(200))
+    step: Mapped[str] = mapped_column(String(64))
+    step_name: Mapped[str] = mapped_column(String(64))
+    step_group: Mapped[str] = mapped_column(String(32))
+    squad_id: Mapped[int | None] = mapped_column(ForeignKey("squad.id"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    due_provisional: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (Index("ix_work_item_subject", "family", "subject_id"),)

@@ -1,0 +1,74 @@
+"""Factory functions for tests: an organisation, users of every role, registered items."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from models.items import ItemKind, SupervisedItem
+from models.org import Role, Section, Squad, User
+from workflows.items import operations
+
+NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
+PASSWORD = "pass1234"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+_seq = count(1)
+
+
+def make_section(db: Session, code: str, name: str) -> Section:
+    section = Section(code=code, name=name)
+    db.add(section)
+    db.flush()
+    return section
+
+
+def make_squad(db: Session, name: str | None = None) -> Squad:
+    n = next(_seq)
+    squad = Squad(code=f"sq{n}", name=name or f"测试中队{n}", street=f"测试街道{n}")
+    db.add(squad)
+    db.flush()
+    return squad
+
+
+def make_user(db: Session, role: Role, *, squad: Squad | None = None, section: Section | None = None,
+              name: str | None = None) -> User:
+    n = next(_seq)
+    user = User(username=f"u{n}", name=name or f"用户{n}", password_hash=_PASSWORD_HASH, role=role,
+                squad_id=squad.id if squad else None, section_id=section.id if section else None,
+                active=True, created_at=NOW)
+    db.add(user)
+    db.flush()
+    return user
+
+
+class Org:
+    """A small bureau: the three sections, two squads with a leader and two members each."""
+
+    def __init__(self, db: Session):
+        self.coordination = make_section(db, "coordination", "协调科")
+        self.legal = make_section(db, "legal", "法制科")
+        self.inspection = make_section(db, "inspection", "督察科")
+        self.squad_a, self.squad_b = make_squad(db, "华阳路中队"), make_squad(db, "江苏路中队")
+        self.coordinator = make_user(db, Role.COORDINATOR, section=self.coordination, name="协调员")
+        self.leader = make_user(db, Role.LEADER, name="局领导")
+        self.officer = make_user(db, Role.SECTION_OFFICER, section=self.inspection, name="督察员")
+        self.admin = make_user(db, Role.SYSTEM_ADMIN, name="管理员")
+        self.a_leader = make_user(db, Role.SQUAD_LEADER, squad=self.squad_a, name="A中队长")
+        self.a_member = make_user(db, Role.SQUAD_MEMBER, squad=self.squad_a, name="A队员")
+        self.a_member2 = make_user(db, Role.SQUAD_MEMBER, squad=self.squad_a, name="A队员二")
+        self.b_leader = make_user(db, Role.SQUAD_LEADER, squad=self.squad_b, name="B中队长")
+        self.b_member = make_user(db, Role.SQUAD_MEMBER, squad=self.squad_b, name="B队员")
+
+
+def make_item(db: Session, org: Org, *, kind: ItemKind = ItemKind.MEDIA_EXPOSURE, now: datetime = NOW,
+              needs_study: bool = False, received_at: datetime | None = None, deadline_on=None,
+              title: str = "某小区违法搭建被媒体曝光") -> SupervisedItem:
+    reg = operations.Registration(
+        kind=kind, title=title, instruction_text="请迅速调查核实并回复。",
+        received_at=received_at or now - timedelta(hours=1), source_doc_number="沪城管〔2026〕1号",
+        instructing_leader="张局长", deadline_on=deadline_on, needs_study=needs_study,
+    )
+    return operations.register_item(db, actor=org.coordinator, now=now, reg=reg)

@@ -1,0 +1,42 @@
+"""The Flask application: create_app(config) wires extensions, blueprints and the engine."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+import config as config_module
+from workflows import engine
+
+
+def create_app(config: type | None = None, **overrides) -> Flask:
+    cfg = config or config_module.Config
+    cfg.check()
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(cfg)
+    app.config.update(overrides)
+    engine.configure(app.config["BPMN_FOLDER"])  # a broken BPMN file refuses start-up (BpmnError)
+
+    from webapp import db, errors, extensions, filters
+    from webapp.db import Database
+
+    db.init_app(app, overrides.get("DATABASE") or Database(app.config["DATABASE_URL"]))
+    extensions.init_app(app)
+    filters.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+
+    from webapp import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.assets import bp as assets_bp
+    from webapp.attachments.views import bp as attachments_bp
+    from webapp.auth.views import bp as auth_bp
+    from webapp.items.views import bp as items_bp
+    from webapp.work.views import bp as work_bp
+
+    for bp in (assets_bp, auth_bp, work_bp, items_bp, attachments_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,206 @@
+"""Start, load, advance and save one workflow instance inside the caller's transaction.
+
+Each public function locks the instance row (SELECT ... FOR UPDATE; SQLite runs one writer at a
+time), changes the engine state and saves it as one JSON document; the ORM's version column makes
+a concurrent save fail instead of silently losing an update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.engine import ProcessInstance, ProcessVersion
+from workflows.engine.expressions import ExpressionError, make_script_engine
+from workflows.engine.parsing import ParsedProcess
+from workflows.engine.serialization import SERIALIZER_VERSION, build_specs, dump_instance, load_instance
+
+
+class StepConflict(Exception):
+    """The step is no longer open: somebody else completed it, or it was cancelled."""
+
+
+class EngineError(Exception):
+    """The engine failed while running the model (a broken expression, a missing variable)."""
+
+
+@dataclass(frozen=True)
+class ReadyStep:
+    task_uuid: str
+    step: str
+    name: str
+    lane: str | None
+    group: str
+
+
+@dataclass
+class Snapshot:
+    ready: list[ReadyStep]
+    next_timer_at: datetime | None
+    completed: bool
+    data: dict = field(default_factory=dict)
+
+
+def deploy(session: Session, parsed: ParsedProcess, now: datetime) -> ProcessVersion:
+    """The stored version of a parsed process, created once per distinct source."""
+    version = session.scalar(select(ProcessVersion).where(ProcessVersion.sha256 == parsed.sha256))
+    if version is None:
+        version = ProcessVersion(
+            process_id=parsed.process_id,
+            sha256=parsed.sha256,
+            spec_json=parsed.spec_json,
+            bpmn_xml=parsed.bpmn_xml,
+            created_at=now,
+        )
+        session.add(version)
+        session.flush()
+    return version
+
+
+def start(
+    session: Session, version: ProcessVersion, family: str, subject_id: int, data: dict, now: datetime
+) -> tuple[ProcessInstance, Snapshot]:
+    spec, subs = build_specs(version.spec_json)
+    workflow = BpmnWorkflow(spec, subs, script_engine=make_script_engine())
+    workflow.get_next_task(state=TaskState.READY).data.update(data)
+    _run(workflow)
+    instance = ProcessInstance(version_id=version.id, family=family, subject_id=subject_id)
+    session.add(instance)
+    return instance, _save(session, instance, workflow, now)
+
+
+def complete_step(
+    session: Session, instance_id: int, task_uuid: str, data: dict, now: datetime
+) -> Snapshot:
+    instance, workflow = _lock_and_load(session, instance_id)
+    task = _ready_task(workflow, task_uuid)
+    task.data.update(data)
+    _run(workflow, task)
+    return _save(session, instance, workflow, now)
+
+
+def send_message(session: Session, instance_id: int, name: str, payload: dict, now: datetime) -> bool:
+    """Deliver a message to waiting catch events; False when nothing waits for it."""
+    instance, workflow = _lock_and_load(session, instance_id)
+    definition = _message_definition(workflow, name)
+    if definition is None:
+        return False
+    try:
+        workflow.send_event(BpmnEvent(definition, payload=payload))
+    except WorkflowException:
+        return False
+    _run(workflow)
+    _save(session, instance, workflow, now)
+    return True
+
+
+def fire_timers(session: Session, instance_id: int, now: datetime) -> Snapshot:
+    instance, workflow = _lock_and_load(session, instance_id)
+    try:
+        workflow.refresh_timers()
+    except SpiffWorkflowException as exc:
+        raise EngineError(str(exc)) from exc
+    _run(workflow)
+    return _save(session, instance, workflow, now)
+
+
+def cancel(session: Session, instance_id: int, now: datetime) -> Snapshot:
+    instance, workflow = _lock_and_load(session, instance_id)
+    workflow.cancel()
+    return _save(session, instance, workflow, now)
+
+
+def read_snapshot(session: Session, instance_id: int) -> Snapshot:
+    """A read-only view of an instance (no lock); for tests and admin tools, never for worklists."""
+    instance = session.get(ProcessInstance, instance_id)
+    version = session.get(ProcessVersion, instance.version_id)
+    return _snapshot(load_instance(instance.state, version.spec_json))
+
+
+def _lock_and_load(session: Session, instance_id: int) -> tuple[ProcessInstance, BpmnWorkflow]:
+    query = (
+        select(ProcessInstance)
+        .where(ProcessInstance.id == instance_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    instance = session.execute(query).scalar_one()
+    version = session.get(ProcessVersion, instance.version_id)
+    workflow = load_instance(instance.state, version.spec_json)
+    workflow.script_engine = make_script_engine()
+    return instance, workflow
+
+
+def _ready_task(workflow: BpmnWorkflow, task_uuid: str):
+    try:
+        task = workflow.get_task_from_id(UUID(task_uuid))
+    except (ValueError, SpiffWorkflowException) as exc:
+        raise StepConflict("该环节不存在或已结束") from exc
+    if task.state != TaskState.READY or not task.task_spec.manual:
+        raise StepConflict("该环节已被处理")
+    return task
+
+
+def _run(workflow: BpmnWorkflow, task=None) -> None:
+    try:
+        if task is not None:
+            task.run()
+        workflow.do_engine_steps()
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+    except (SpiffWorkflowException, ExpressionError) as exc:
+        raise EngineError(str(exc)) from exc
+
+
+def _message_definition(workflow: BpmnWorkflow, name: str):
+    for spec in [workflow.spec, *workflow.subprocess_specs.values()]:
+        for ts in spec.task_specs.values():
+            definition = getattr(ts, "event_definition", None)
+            if definition is not None and getattr(definition, "name", None) == name:
+                return definition
+    return None
+
+
+def _next_timer(workflow: BpmnWorkflow) -> datetime | None:
+    """The earliest armed timer: the scheduler polls instances WHERE next_timer_at <= now."""
+    times = []
+    for event in workflow.waiting_events():
+        value = event.value.get("next") if isinstance(event.value, dict) else event.value
+        if "Time" in (event.event_type or "") and isinstance(value, str):
+            times.append(datetime.fromisoformat(value).astimezone(UTC))
+    return min(times) if times else None
+
+
+def _snapshot(workflow: BpmnWorkflow) -> Snapshot:
+    ready = []
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        props = (task.task_spec.extensions or {}).get("properties", {})
+        ready.append(
+            ReadyStep(
+                task_uuid=str(task.id),
+                step=task.task_spec.name,
+                name=task.task_spec.bpmn_name or task.task_spec.name,
+                lane=task.task_spec.lane,
+                group=props.get("step_group", ""),
+            )
+        )
+    data = dict(workflow.last_task.data) if workflow.last_task else {}
+    return Snapshot(ready, _next_timer(workflow), workflow.is_completed(), data)
+
+
+def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> Snapshot:
+    snap = _snapshot(workflow)
+    instance.state = dump_instance(workflow)
+    instance.serializer_version = SERIALIZER_VERSION
+    instance.status = "completed" if snap.completed else "running"
+    instance.next_timer_at = None if snap.completed else snap.next_timer_at
+    instance.updated_at = now
+    session.flush()
+    return snap

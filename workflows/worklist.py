@@ -1,0 +1,66 @@
+"""Keep the work_item projection in step with the engine's open human steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from models.engine import ProcessInstance, WorkItem
+from workflows.engine import ReadyStep, Snapshot
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an open step sits: its unit, its holder (None = the unit's unclaimed work) and its due time."""
+
+    squad_id: int | None = None
+    section_id: int | None = None
+    assignee_id: int | None = None
+    due_at: datetime | None = None
+    due_provisional: bool = False
+
+
+def sync(
+    session: Session,
+    instance: ProcessInstance,
+    snapshot: Snapshot,
+    place: Callable[[ReadyStep], Placement],
+    now: datetime,
+    label: tuple[str, str],
+) -> list[WorkItem]:
+    """Delete rows of steps that closed, add rows for steps that opened; returns the new rows."""
+    ready = {step.task_uuid: step for step in snapshot.ready}
+    existing = set(session.scalars(select(WorkItem.task_uuid).where(WorkItem.instance_id == instance.id)))
+    gone = existing - ready.keys()
+    if gone:
+        session.execute(delete(WorkItem).where(WorkItem.task_uuid.in_(gone)))
+    added = []
+    for uuid, step in ready.items():
+        if uuid in existing:
+            continue
+        where = place(step)
+        row = WorkItem(
+            instance_id=instance.id,
+            task_uuid=uuid,
+            family=instance.family,
+            subject_id=instance.subject_id,
+            subject_number=label[0],
+            subject_title=label[1][:200],
+            step=step.step,
+            step_name=step.name,
+            step_group=step.group,
+            squad_id=where.squad_id,
+            section_id=where.section_id,
+            assignee_id=where.assignee_id,
+            started_at=now,
+            due_at=where.due_at,
+            due_provisional=where.due_provisional,
+        )
+        session.add(row)
+        added.append(row)
+    session.flush()
+    return added
