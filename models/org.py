@@ -21,7 +21,7 @@ class Role(enum.StrEnum):
 
 
 ROLE_LABELS = {
-    Role.COORDINATOR: "协调科",
+    Role.COORDINATOR: "协调员",
     Role.SQUAD_LEADER: "中队长",
     Role.SQUAD_MEMBER: "中队队员",
     Role.LEADER: "局领导",

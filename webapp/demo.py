@@ -102,6 +102,8 @@ def _actor(step_group: str, work: WorkItem, org: dict, item: SupervisedItem) -> 
         return users["xtk"]
     if step_group == "leader":
         return users["leader"]
+    if work.step != "accept" and item.handler is not None:
+        return item.handler
     squad = next(s for s in org["squads"] if s.id == item.lead_squad_id)
     return users[f"{squad.code}_leader"]
 

@@ -138,7 +138,7 @@ def upgrade() -> None:
     )
     op.create_table('calendar_year',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('complete', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('complete', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('marked_by_id', sa.Integer(), nullable=True),
     sa.Column('marked_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['marked_by_id'], ['user.id'], name=op.f('fk_calendar_year_marked_by_id_user')),

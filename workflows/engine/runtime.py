@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.engine import ProcessInstance, ProcessVersion
+from workflows.engine.clock import engine_time
 from workflows.engine.expressions import ExpressionError, make_script_engine
 from workflows.engine.parsing import ParsedProcess
 from workflows.engine.serialization import SERIALIZER_VERSION, build_specs, dump_instance, load_instance
@@ -70,7 +71,7 @@ def start(
     spec, subs = build_specs(version.spec_json)
     workflow = BpmnWorkflow(spec, subs, script_engine=make_script_engine())
     workflow.get_next_task(state=TaskState.READY).data.update(data)
-    _run(workflow)
+    _run(workflow, now=now)
     instance = ProcessInstance(version_id=version.id, family=family, subject_id=subject_id)
     session.add(instance)
     return instance, _save(session, instance, workflow, now)
@@ -82,7 +83,7 @@ def complete_step(
     instance, workflow = _lock_and_load(session, instance_id)
     task = _ready_task(workflow, task_uuid)
     task.data.update(data)
-    _run(workflow, task)
+    _run(workflow, now=now, task=task)
     return _save(session, instance, workflow, now)
 
 
@@ -93,21 +94,18 @@ def send_message(session: Session, instance_id: int, name: str, payload: dict, n
     if definition is None:
         return False
     try:
-        workflow.send_event(BpmnEvent(definition, payload=payload))
+        with engine_time(now):
+            workflow.send_event(BpmnEvent(definition, payload=payload))
     except WorkflowException:
         return False
-    _run(workflow)
+    _run(workflow, now=now)
     _save(session, instance, workflow, now)
     return True
 
 
 def fire_timers(session: Session, instance_id: int, now: datetime) -> Snapshot:
     instance, workflow = _lock_and_load(session, instance_id)
-    try:
-        workflow.refresh_timers()
-    except SpiffWorkflowException as exc:
-        raise EngineError(str(exc)) from exc
-    _run(workflow)
+    _run(workflow, now=now)
     return _save(session, instance, workflow, now)
 
 
@@ -148,13 +146,15 @@ def _ready_task(workflow: BpmnWorkflow, task_uuid: str):
     return task
 
 
-def _run(workflow: BpmnWorkflow, task=None) -> None:
+def _run(workflow: BpmnWorkflow, *, now: datetime, task=None) -> None:
+    """Run the task (if any), then the engine until people are needed; fired timers run too."""
     try:
-        if task is not None:
-            task.run()
-        workflow.do_engine_steps()
-        workflow.refresh_timers()
-        workflow.do_engine_steps()
+        with engine_time(now):
+            if task is not None:
+                task.run()
+            workflow.do_engine_steps()
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
     except (SpiffWorkflowException, ExpressionError) as exc:
         raise EngineError(str(exc)) from exc
 
