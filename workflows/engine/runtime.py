@@ -122,16 +122,26 @@ def read_snapshot(session: Session, instance_id: int) -> Snapshot:
     return _snapshot(load_instance(instance.state, version.spec_json))
 
 
+_SPEC_JSON: dict[str, str] = {}  # sha256 -> spec JSON; a version's content never changes
+
+
+def _spec_json(session: Session, sha256: str) -> str:
+    if sha256 not in _SPEC_JSON:
+        _SPEC_JSON[sha256] = session.scalar(select(ProcessVersion.spec_json).where(ProcessVersion.sha256 == sha256))
+    return _SPEC_JSON[sha256]
+
+
 def _lock_and_load(session: Session, instance_id: int) -> tuple[ProcessInstance, BpmnWorkflow]:
+    """Lock the instance row (PostgreSQL: FOR UPDATE; SQLite: one writer) and build its workflow."""
     query = (
-        select(ProcessInstance)
+        select(ProcessInstance, ProcessVersion.sha256)
+        .join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id)
         .where(ProcessInstance.id == instance_id)
-        .with_for_update()
+        .with_for_update(of=ProcessInstance)
         .execution_options(populate_existing=True)
     )
-    instance = session.execute(query).scalar_one()
-    version = session.get(ProcessVersion, instance.version_id)
-    workflow = load_instance(instance.state, version.spec_json)
+    instance, sha256 = session.execute(query).one()
+    workflow = load_instance(instance.state, _spec_json(session, sha256))
     workflow.script_engine = make_script_engine()
     return instance, workflow
 
