@@ -65,4 +65,4 @@ class WorkItem(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     due_provisional: Mapped[bool] = mapped_column(default=False)
 
-    __table_args__ = (Index("ix_work_item_subject", "family", "subject_id"),)
+    __table_args__ = (Index("ix_work_item_subject", "family", "subject_id"), {"sqlite_autoincrement": True})

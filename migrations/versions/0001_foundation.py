@@ -206,7 +206,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_work_item_section_id_section')),
     sa.ForeignKeyConstraint(['squad_id'], ['squad.id'], name=op.f('fk_work_item_squad_id_squad')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_work_item')),
-    sa.UniqueConstraint('task_uuid', name=op.f('uq_work_item_task_uuid'))
+    sa.UniqueConstraint('task_uuid', name=op.f('uq_work_item_task_uuid')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_work_item_assignee_id'), ['assignee_id'], unique=False)
