@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -20,6 +21,7 @@ def _db():
 
 
 @click.command("db-upgrade")
+@with_appcontext
 def db_upgrade() -> None:
     """Apply all migrations to DATABASE_URL."""
     migrate.upgrade(current_app.config["DATABASE_URL"])
@@ -27,6 +29,7 @@ def db_upgrade() -> None:
 
 
 @click.command("load-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only when the database holds no users yet.")
 @click.option("--items", default=200, show_default=True)
 def load_demo(if_empty: bool, items: int) -> None:
@@ -43,6 +46,7 @@ def load_demo(if_empty: bool, items: int) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.argument("name")
 @click.argument("role", type=click.Choice([r.value for r in Role]))
@@ -60,6 +64,7 @@ def create_user(username: str, name: str, role: str, unit: str, password: str) -
 
 
 @click.command("audit-verify")
+@with_appcontext
 def audit_verify() -> None:
     """Check every subject's audit chain; exits non-zero when an entry was altered."""
     db = _db()
