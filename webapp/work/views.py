@@ -37,7 +37,7 @@ def todo():
         members = list(db.scalars(select(User).where(User.squad_id == me.squad_id, User.active).order_by(User.name)))
     links = {(w.family, w.subject_id): subjects.url_for_subject(w.family, w.subject_id) for w in rows}
     assignee_ids = {w.assignee_id for w in rows if w.assignee_id}
-    names = dict(db.execute(select(User.id, User.name).where(User.id.in_(assignee_ids)))) if assignee_ids else {}
+    names = dict(db.execute(select(User.id, User.name).where(User.id.in_(assignee_ids))).tuples().all())
     return render_template("work/todo.html", rows=rows, links=links, members=members, names=names,
                            family_labels=subjects.FAMILY_LABELS, me=me)
 
