@@ -158,6 +158,9 @@ def test_claim_and_reassign_inside_a_squad(as_user, org, db):
     assert resp.status_code == 302
     db.refresh(work)
     assert work.assignee_id == org.a_member2.id
+    page = as_user(org.coordinator).get(f"/items/{item.id}").get_data(as_text=True)
+    assert "当前办理人：A队员二" in page
+    leader = as_user(org.a_leader)
     outsider = post_form(leader, "/", f"/work/{work.id}/reassign", {"member_id": str(org.b_member.id)})
     db.refresh(work)
     assert outsider.status_code == 302 and work.assignee_id == org.a_member2.id

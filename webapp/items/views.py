@@ -108,8 +108,10 @@ def _render_item(item, failed_work=None, failed_form=None, status=200):
     files = list(db.scalars(select(Attachment).where(Attachment.family == FAMILY_INSTRUCTED,
                                                        Attachment.subject_id == item.id).order_by(Attachment.id)))
     entries = audit.timeline(db, FAMILY_INSTRUCTED, item.id)
+    holder_ids = {w.assignee_id for w in open_work if w.assignee_id}
+    holders = dict(db.execute(select(User.id, User.name).where(User.id.in_(holder_ids))).tuples().all())
     return render_template("items/show.html", item=item, open_work=open_work, forms=forms, files=files,
-                           entries=entries), status
+                           entries=entries, holders=holders), status
 
 
 @bp.route("/<int:item_id>")
