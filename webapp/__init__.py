@@ -36,7 +36,8 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.attachments.views import bp as attachments_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.items.views import bp as items_bp
+    from webapp.users.views import bp as users_bp
     from webapp.work.views import bp as work_bp
 
-    for bp in (assets_bp, auth_bp, work_bp, items_bp, attachments_bp):
+    for bp in (assets_bp, auth_bp, work_bp, items_bp, attachments_bp, users_bp):
         app.register_blueprint(bp)

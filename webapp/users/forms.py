@@ -1,0 +1,30 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from models.org import ROLE_LABELS
+
+REQUIRED = "此项为必填项"
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class UserForm(FlaskForm):
+    username = StringField("用户名", validators=[
+        DataRequired(REQUIRED), Length(max=64, message="不能超过64个字符"),
+        Regexp(r"^[A-Za-z0-9_.-]+$", message="只能使用字母、数字、下划线、点和横线"),
+    ])
+    name = StringField("姓名", validators=[DataRequired(REQUIRED), Length(max=64, message="不能超过64个字")])
+    role = SelectField("角色", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    squad_id = SelectField("所属中队", coerce=_optional_int, validators=[Optional()])
+    section_id = SelectField("所属科室", coerce=_optional_int, validators=[Optional()])
+    active = BooleanField("在岗（可登录）", default=True)
+    password = PasswordField("初始密码", validators=[Optional(), Length(max=128, message="密码过长")],
+                             description="新建用户时必填：至少8位，同时包含字母和数字")
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("新密码", validators=[DataRequired(REQUIRED), Length(max=128, message="密码过长")],
+                             description="至少8位，同时包含字母和数字")

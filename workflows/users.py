@@ -1,0 +1,104 @@
+"""User administration by the system administrator: create, change, deactivate, reset passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from models.org import Role, Section, Squad, User
+from workflows import audit
+from workflows.access import SQUAD_ROLES
+from workflows.errors import InvalidInput, NotFound, PermissionDenied
+
+SECTION_ROLES = {Role.COORDINATOR, Role.SECTION_OFFICER}
+MIN_PASSWORD = 8
+
+
+@dataclass
+class UserData:
+    username: str
+    name: str
+    role: Role
+    squad_id: int | None = None
+    section_id: int | None = None
+    active: bool = True
+
+
+def _require_admin(actor: User) -> None:
+    if actor.role != Role.SYSTEM_ADMIN:
+        raise PermissionDenied("只有系统管理员可以管理用户")
+
+
+def _check_unit(session: Session, data: UserData) -> None:
+    if data.role in SQUAD_ROLES:
+        if data.squad_id is None or session.get(Squad, data.squad_id) is None:
+            raise InvalidInput("中队长和队员必须选择所属中队", "squad_id")
+        data.section_id = None
+    elif data.role in SECTION_ROLES:
+        if data.section_id is None or session.get(Section, data.section_id) is None:
+            raise InvalidInput("协调科和科室人员必须选择所属科室", "section_id")
+        data.squad_id = None
+    else:
+        data.squad_id = data.section_id = None
+    if data.role == Role.COORDINATOR:
+        section = session.get(Section, data.section_id)
+        if section.code != "coordination":
+            raise InvalidInput("协调员必须属于协调科", "section_id")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD or password.isdigit() or password.isalpha():
+        raise InvalidInput(f"密码至少{MIN_PASSWORD}位，且须同时包含字母和数字", "password")
+
+
+def create_user(session: Session, *, actor: User, now: datetime, data: UserData, password: str) -> User:
+    _require_admin(actor)
+    username = data.username.strip()
+    if session.scalar(select(User.id).where(User.username == username)):
+        raise InvalidInput("该用户名已存在", "username")
+    _check_unit(session, data)
+    _check_password(password)
+    user = User(username=username, name=data.name.strip(), role=data.role, squad_id=data.squad_id,
+                section_id=data.section_id, active=data.active, password_hash=generate_password_hash(password),
+                created_at=now)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=actor, now=now, family="user", subject_id=user.id, action="create_user",
+                 summary=f"创建用户 {username}（{user.role_label}）")
+    return user
+
+
+def update_user(session: Session, *, actor: User, now: datetime, user_id: int, data: UserData) -> User:
+    _require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在")
+    if user.id == actor.id and (not data.active or data.role != Role.SYSTEM_ADMIN):
+        raise InvalidInput("不能停用自己或取消自己的管理员角色", "active")
+    _check_unit(session, data)
+    before = {"name": user.name, "role": user.role.value, "squad_id": user.squad_id,
+              "section_id": user.section_id, "active": user.active}
+    user.name, user.role, user.active = data.name.strip(), data.role, data.active
+    user.squad_id, user.section_id = data.squad_id, data.section_id
+    after = {"name": user.name, "role": user.role.value, "squad_id": user.squad_id,
+             "section_id": user.section_id, "active": user.active}
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    audit.record(session, actor=actor, now=now, family="user", subject_id=user.id, action="update_user",
+                 summary=f"修改用户 {user.username}", details={"changed": changed})
+    return user
+
+
+def reset_password(session: Session, *, actor: User, now: datetime, user_id: int, password: str) -> User:
+    _require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在")
+    _check_password(password)
+    user.password_hash = generate_password_hash(password)
+    audit.record(session, actor=actor, now=now, family="user", subject_id=user.id, action="reset_password",
+                 summary=f"重置用户 {user.username} 的密码")
+    return user
