@@ -33,6 +33,7 @@ class Config:
     SCHEDULER_INTERVAL_SECONDS = _int("SCHEDULER_INTERVAL_SECONDS", 60)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
+    WTF_I18N_ENABLED = False  # use WTForms' own Chinese messages (FlaskForm.Meta.locales), no Flask-Babel
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     TESTING = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_login import LoginManager
-from flask_wtf import CSRFProtect
+from flask_wtf import CSRFProtect, FlaskForm
 
 from models.org import User
 
@@ -41,6 +41,7 @@ def _load_user(user_id: str):
 
 
 def init_app(app: Flask) -> None:
+    FlaskForm.Meta.locales = ("zh",)  # built-in validator messages in Chinese ("不是有效的日期值。")
     login_manager.init_app(app)
     csrf.init_app(app)
 

@@ -46,7 +46,8 @@ def test_register_with_missing_fields_keeps_input_and_saves_nothing(as_user, org
 def test_register_rejects_a_bad_date(as_user, org, db):
     client = as_user(org.coordinator)
     resp = post_form(client, "/items/new", "/items/new", register_data(deadline_on="2026-13-45"))
-    assert resp.status_code == 400 and 'data-field="deadline_on"' in resp.get_data(as_text=True)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and 'data-field="deadline_on"' in html and "不是有效的日期值" in html
     assert db.scalar(select(func.count(SupervisedItem.id))) == 0
 
 
