@@ -64,5 +64,10 @@ class WorkItem(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     due_provisional: Mapped[bool] = mapped_column(default=False)
+    # Deadline ladder (workflows.deadlines): the next warning/alert moment and the last stage sent.
+    next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    alert_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
+    # Ids are never reused (SQLite would hand a deleted row's id to the next step): a stale page's
+    # claim button must not act on another step.
     __table_args__ = (Index("ix_work_item_subject", "family", "subject_id"), {"sqlite_autoincrement": True})

@@ -77,6 +77,14 @@ class SupervisedItem(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The clock (workflows.deadlines): how the deadline was set ('rule', 'given', 'extended'), suspension,
+    # the item-level alert ladder and counters.
+    deadline_basis: Mapped[str] = mapped_column(String(16), default="rule", server_default="rule")
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    alert_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    extension_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    urge_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     needs_study: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(
         Enum(ItemStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),

@@ -31,8 +31,9 @@ def db_upgrade() -> None:
 @click.command("load-demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only when the database holds no users yet.")
-@click.option("--items", default=200, show_default=True)
-def load_demo(if_empty: bool, items: int) -> None:
+@click.option("--items", default=200, show_default=True, help="Instructed items.")
+@click.option("--petitions", default=160, show_default=True, help="Petition matters (each may have repeats).")
+def load_demo(if_empty: bool, items: int, petitions: int) -> None:
     """Load the demo bureau: 10 squads, sections, users of every role and supervised items."""
     from webapp.demo import load
 
@@ -40,7 +41,7 @@ def load_demo(if_empty: bool, items: int) -> None:
     if if_empty and db.scalar(select(func.count(User.id))):
         click.echo("数据库已有数据，跳过演示数据")
         return
-    summary = load(db, now=datetime.now(UTC), item_count=items)
+    summary = load(db, now=datetime.now(UTC), item_count=items, petition_matters=petitions)
     db.commit()
     click.echo(summary)
 
@@ -82,3 +83,7 @@ def audit_verify() -> None:
 def init_app(app: Flask) -> None:
     for command in (db_upgrade, load_demo, create_user, audit_verify):
         app.cli.add_command(command)
+    from webapp.deadlines.cli import scheduler_command, tick_command
+
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(tick_command)

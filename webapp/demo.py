@@ -6,12 +6,14 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from models.engine import WorkItem
 from models.items import ItemKind, SupervisedItem
 from models.org import Role, Section, Squad, User
+from webapp import demo_deadlines
 from workflows.items import operations
 
 DEMO_PASSWORD = "duban123"
@@ -132,7 +134,7 @@ STOPS = [None] * 8 + ["assign", "accept", "investigate", "draft_reply", "review"
                       "follow_up", "rectify"]
 
 
-def load(db: Session, now: datetime, item_count: int = 200, seed: int = 20261127) -> str:
+def load(db: Session, now: datetime, item_count: int = 200, petition_matters: int = 160, seed: int = 20261127) -> str:
     rng = random.Random(seed)
     org = load_org(db, now, rng)
     for n in range(item_count):
@@ -150,5 +152,9 @@ def load(db: Session, now: datetime, item_count: int = 200, seed: int = 20261127
         profile = {"stop_at": rng.choice(STOPS), "returns": rng.choice([0, 0, 0, 1, 2]),
                    "unsatisfied": rng.choice([0, 0, 0, 1]), "limit": now - timedelta(hours=1)}
         _advance(db, item, org, rng, received + timedelta(hours=2), profile)
-    closed = sum(1 for _ in db.query(SupervisedItem).filter(SupervisedItem.status == "closed"))
-    return f"演示数据已载入：10 个中队，{len(org['users'])} 个用户，{item_count} 件督办件（已办结 {closed} 件）"
+    others = [
+        demo_deadlines.load(db, now, org, rng),
+    ]
+    closed = db.scalar(select(func.count(SupervisedItem.id)).where(SupervisedItem.status == "closed"))
+    head = f"演示数据已载入：10 个中队，{len(org['users'])} 个用户，{item_count} 件督办件（已办结 {closed} 件）"
+    return "\n".join([head, *others])

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models.engine import ProcessInstance, WorkItem
+from workflows.deadlines import hooks
 from workflows.engine import ReadyStep, Snapshot
 
 
@@ -38,6 +39,7 @@ def sync(
     gone = existing - ready.keys()
     if gone:
         session.execute(delete(WorkItem).where(WorkItem.task_uuid.in_(gone)))
+        hooks.work_closed(session, instance, gone, snapshot.completed, now)
     added = []
     for uuid, step in ready.items():
         if uuid in existing:
@@ -63,4 +65,5 @@ def sync(
         session.add(row)
         added.append(row)
     session.flush()
+    hooks.work_added(session, instance, added, now)
     return added

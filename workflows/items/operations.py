@@ -14,9 +14,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from models.engine import ProcessInstance, WorkItem
 from models.items import FAMILY_INSTRUCTED, ItemKind, ItemStatus, SupervisedItem
 from models.org import Role, Section, User
-from workflows import audit, engine, worklist
+from workflows import audit, engine, notifications, worklist
 from workflows.access import can_act, can_view_item
 from workflows.calendar import WorkCalendar, load_calendar
+from workflows.deadlines.rules import load_book
 from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflows.items import deadlines
 from workflows.items.steps import HANDLERS, StepContext
@@ -45,9 +46,10 @@ def _next_number(session: Session, now: datetime) -> str:
 
 def _placement(session: Session, calendar: WorkCalendar, item: SupervisedItem, now: datetime):
     coordination = session.scalar(select(Section.id).where(Section.code == COORDINATION))
+    book = load_book(session, FAMILY_INSTRUCTED)
 
     def place(step: engine.ReadyStep) -> worklist.Placement:
-        due = deadlines.step_due(calendar, item, step.step, now)
+        due = deadlines.step_due(calendar, item, step.step, now, book)
         common = {"due_at": due.due_at, "due_provisional": due.provisional}
         if step.group == "squad":
             assignee = None if step.step == "accept" else item.handler_id
@@ -74,7 +76,8 @@ def register_item(session: Session, *, actor: User, now: datetime, reg: Registra
     if reg.received_at > now:
         raise InvalidInput("收件时间不能晚于当前时间", "received_at")
     calendar = load_calendar(session)
-    due = deadlines.item_deadline(calendar, reg.kind, reg.received_at, reg.deadline_on)
+    due = deadlines.item_deadline(calendar, reg.kind, reg.received_at, reg.deadline_on,
+                                  load_book(session, FAMILY_INSTRUCTED))
     if due.due_at < reg.received_at:
         raise InvalidInput("办理期限不能早于收件日期", "deadline_on")
     item = SupervisedItem(
@@ -82,6 +85,7 @@ def register_item(session: Session, *, actor: User, now: datetime, reg: Registra
         source_doc_number=reg.source_doc_number.strip(), instructing_leader=reg.instructing_leader.strip(),
         instruction_text=reg.instruction_text.strip(), received_at=reg.received_at, deadline_at=due.due_at,
         deadline_provisional=due.provisional, needs_study=reg.needs_study, status=ItemStatus.OPEN,
+        deadline_basis="given" if reg.deadline_on else "rule",
         registered_by_id=actor.id, registered_at=now,
     )
     session.add(item)
@@ -89,7 +93,8 @@ def register_item(session: Session, *, actor: User, now: datetime, reg: Registra
     version = engine.deploy(session, engine.get_process(PROCESS_ID), now)
     data = {
         "item_id": item.id, "kind": int(reg.kind), "needs_study": reg.needs_study,
-        "needs_signoff": reg.kind.needs_signoff, "clock": deadlines.clock(calendar, item),
+        "needs_signoff": reg.kind.needs_signoff,
+        "clock": deadlines.clock(calendar, item, load_book(session, FAMILY_INSTRUCTED)),
     }
     instance, snapshot = engine.start(session, version, FAMILY_INSTRUCTED, item.id, data, now)
     session.flush()
@@ -172,6 +177,7 @@ def reassign(session: Session, *, actor: User, now: datetime, work_id: int, memb
     if member is None or member.squad_id != actor.squad_id or not member.active:
         raise InvalidInput("请选择本中队在岗人员", "member_id")
     work.assignee_id = member.id
+    notifications.work_reassigned(session, work, now)
     if work.family == FAMILY_INSTRUCTED:
         item = session.get(SupervisedItem, work.subject_id)
         if item.handler_id is not None:
@@ -180,3 +186,10 @@ def reassign(session: Session, *, actor: User, now: datetime, work_id: int, memb
                  action="reassign", step=work.step, summary=f"转办环节“{work.step_name}”给{member.name}",
                  details={"member_id": member.id})
     return work
+
+
+def advance_timers(session: Session, *, now: datetime, instance: ProcessInstance) -> None:
+    """Fire the instance's due timers (called by the scheduler) and rebuild its open work."""
+    item = session.get(SupervisedItem, instance.subject_id)
+    snapshot = engine.fire_timers(session, instance.id, now)
+    _after_advance(session, item, instance, snapshot, load_calendar(session), now)

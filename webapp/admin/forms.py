@@ -1,0 +1,32 @@
+"""Forms of the system administrator's pages: calendar overrides and clock rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from workflows.deadlines.rules import UNIT_LABELS
+
+
+class OverrideForm(FlaskForm):
+    day = DateField("日期", validators=[InputRequired("请填写日期")])
+    is_workday = RadioField("类型", choices=[("0", "休息日（节假日）"), ("1", "工作日（调休上班）")],
+                            validators=[InputRequired("请选择类型")])
+    note = StringField("说明", validators=[Optional(), Length(max=200, message="不能超过200个字")])
+
+
+class RuleForm(FlaskForm):
+    kind = SelectField("种类", coerce=int, validators=[InputRequired("请选择种类")])
+    step = SelectField("环节", validators=[Optional()])
+    unit = SelectField("计时单位", choices=list(UNIT_LABELS.items()), validators=[InputRequired("请选择计时单位")])
+    amount = IntegerField("时限", validators=[InputRequired("请填写时限"),
+                                             NumberRange(1, 365, "时限必须在 1 到 365 之间")])
+    same_day = BooleanField("当日起算（不勾选为次日起算）")
+    yellow_pct = IntegerField("黄色预警（已用时限百分比）", default=67, validators=[
+        InputRequired("请填写比例"), NumberRange(1, 99, "比例必须在 1 到 99 之间")])
+    red_workdays = IntegerField("红色预警（到期前工作日）", default=1, validators=[
+        InputRequired("请填写天数"), NumberRange(0, 30, "天数必须在 0 到 30 之间")])
+    escalate_workdays = IntegerField("升级局领导（超期后工作日）", default=1, validators=[
+        InputRequired("请填写天数"), NumberRange(0, 30, "天数必须在 0 到 30 之间")])
+    pause_on_suspend = BooleanField("挂起期间暂停计时", default=True)

@@ -1,0 +1,218 @@
+"""The alert ladder of one clock (an open step or a whole subject): 临期预警 yellow at a share of the time,
+red one working day before, overdue alert at the due time, escalation to the bureau leaders after it.
+
+Every stage is sent once: its notifications carry a key built from the clock and its due time, the stage
+reached is stored on the row and the row's next_alert_at says when the sweep must look again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models.deadlines import OverdueRecord
+from models.engine import WorkItem
+from models.org import Role
+from workflows import audit, notifications
+from workflows.calendar import LOCAL_TZ, WorkCalendar, end_of_local_day, load_calendar, local_day
+from workflows.deadlines import registry
+from workflows.deadlines.rules import Rule, load_book
+
+YELLOW, RED, OVERDUE, ESCALATED = 1, 2, 3, 4
+STAGE_KEYS = {YELLOW: "warn-yellow", RED: "warn-red", OVERDUE: "overdue", ESCALATED: "escalate"}
+DEFAULT_THRESHOLDS = Rule(amount=1)
+STAGE_LABELS = {0: "", YELLOW: "黄色预警", RED: "红色预警", OVERDUE: "已超期", ESCALATED: "已升级"}
+
+
+@dataclass
+class Watch:
+    """One clock as the ladder sees it."""
+
+    ident: str  # "work:<task_uuid>" or "item:<family>:<id>"
+    family: str
+    subject_id: int
+    number: str
+    title: str
+    step: str
+    step_name: str
+    task_uuid: str | None
+    squad_id: int | None
+    assignee_id: int | None
+    holders: list[int]
+    started_at: datetime
+    due_at: datetime
+
+
+def stage_times(calendar: WorkCalendar, rule: Rule, started_at: datetime, due_at: datetime) -> dict:
+    due_day = local_day(due_at)
+    red = end_of_local_day(calendar.shift_working_days(due_day, -rule.red_workdays)) if rule.red_workdays else None
+    if red is not None and not started_at < red < due_at:
+        red = None
+    yellow = started_at + (due_at - started_at) * (rule.yellow_pct / 100)
+    if not started_at < yellow < due_at or (red is not None and yellow >= red):
+        yellow = None
+    days = rule.escalate_workdays
+    escalate = end_of_local_day(calendar.shift_working_days(due_day, days)) if days else due_at
+    return {YELLOW: yellow, RED: red, OVERDUE: due_at, ESCALATED: max(escalate, due_at)}
+
+
+def next_alert(times: dict, stage: int) -> datetime | None:
+    later = [at for s, at in times.items() if s > stage and at is not None]
+    return min(later) if later else None
+
+
+def _insert_overdue(session: Session, watch: Watch, now: datetime) -> None:
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(OverdueRecord).values(
+        key=f"{watch.ident}:{watch.due_at.isoformat()}"[:160], family=watch.family, subject_id=watch.subject_id,
+        task_uuid=watch.task_uuid, step=watch.step, step_name=watch.step_name, squad_id=watch.squad_id,
+        assignee_id=watch.assignee_id, due_at=watch.due_at, detected_at=now,
+    ).on_conflict_do_nothing(index_elements=["key"]))
+
+
+def _recipients(session: Session, watch: Watch, stage: int) -> list[int]:
+    if stage in (YELLOW, RED):
+        return watch.holders
+    if stage == ESCALATED:
+        return notifications.role_users(session, [Role.LEADER])
+    people = list(watch.holders) + notifications.role_users(session, [Role.COORDINATOR])
+    if watch.squad_id is not None:
+        people += notifications.role_users(session, [Role.SQUAD_LEADER], squad_id=watch.squad_id)
+    return people
+
+
+def _title(watch: Watch, stage: int) -> str:
+    what = f"{watch.number}「{watch.step_name}」"
+    due = watch.due_at.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M")
+    return {YELLOW: f"临期预警：{what}将于 {due} 到期", RED: f"临期预警（红）：{what}将于 {due} 到期",
+            OVERDUE: f"超期提醒：{what}已于 {due} 到期未办结",
+            ESCALATED: f"超期升级：{what}超期未办结，请局领导督办"}[stage]
+
+
+def emit(session: Session, watch: Watch, stage: int, now: datetime) -> None:
+    kind = {YELLOW: "warning", RED: "warning", OVERDUE: "overdue", ESCALATED: "escalated"}[stage]
+    level = {YELLOW: "warning", RED: "danger", OVERDUE: "danger", ESCALATED: "danger"}[stage]
+    notifications.notify(session, key=f"{STAGE_KEYS[stage]}:{watch.ident}:{watch.due_at.isoformat()}",
+                         user_ids=_recipients(session, watch, stage), kind=kind, level=level,
+                         title=_title(watch, stage), body=watch.title, now=now, family=watch.family,
+                         subject_id=watch.subject_id, task_uuid=watch.task_uuid)
+    if stage == OVERDUE:
+        _insert_overdue(session, watch, now)
+    if stage in (OVERDUE, ESCALATED):
+        audit.record(session, actor=None, now=now, family=watch.family, subject_id=watch.subject_id,
+                     action=STAGE_KEYS[stage], step=watch.step or None, summary=_title(watch, stage),
+                     details={"due_at": watch.due_at.isoformat(), "clock": watch.ident})
+
+
+def run_stages(session: Session, times: dict, watch: Watch, stage: int, now: datetime) -> tuple[int, datetime | None]:
+    """Send every stage that is due (catching up after downtime); the stage reached and the next moment."""
+    for s in (YELLOW, RED, OVERDUE, ESCALATED):
+        at = times[s]
+        if s <= stage or at is None:
+            continue
+        if at > now:
+            break
+        emit(session, watch, s, now)
+        stage = s
+    return stage, next_alert(times, stage)
+
+
+def work_watch(session: Session, work: WorkItem) -> Watch:
+    return Watch(f"work:{work.task_uuid}", work.family, work.subject_id, work.subject_number, work.subject_title,
+                 work.step, work.step_name, work.task_uuid, work.squad_id, work.assignee_id,
+                 notifications.holders(session, work), work.started_at, work.due_at)
+
+
+def subject_watch(session: Session, adapter: registry.FamilyClock, subject: Any) -> Watch:
+    number, title = adapter.title_of(subject)
+    squad, handler = adapter.squad_of(subject), adapter.handler_of(subject)
+    if handler is not None:
+        holders = [handler]
+    elif squad is not None:
+        holders = notifications.role_users(session, [Role.SQUAD_LEADER], squad_id=squad)
+    else:
+        holders = notifications.role_users(session, [Role.COORDINATOR])
+    return Watch(f"item:{adapter.family}:{subject.id}", adapter.family, subject.id, number, title, "", "办理期限",
+                 None, squad, handler, holders, adapter.started_of(subject), subject.deadline_at)
+
+
+class Context:
+    """Calendar and rule books loaded once per transaction."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.calendar = load_calendar(session)
+        self._books: dict = {}
+
+    def book(self, family: str):
+        if family not in self._books:
+            self._books[family] = load_book(self.session, family)
+        return self._books[family]
+
+
+def _work_times(ctx: Context, work: WorkItem):
+    """The stage moments of an open step; families without a clock adapter get the default thresholds."""
+    if work.due_at is None or work.step in notifications.ESCALATION_STEPS:
+        return None
+    adapter = registry.find(work.family)
+    rule = DEFAULT_THRESHOLDS
+    if adapter is not None:
+        subject = ctx.session.get(adapter.model, work.subject_id)
+        if subject is None or subject.suspended_at is not None or not adapter.is_open(subject):
+            return None
+        rule = ctx.book(work.family).thresholds(adapter.kind_of(subject), work.step)
+    return stage_times(ctx.calendar, rule, work.started_at, work.due_at)
+
+
+def arm_work(ctx: Context, work: WorkItem) -> None:
+    times = _work_times(ctx, work)
+    work.next_alert_at = next_alert(times, work.alert_stage or 0) if times else None
+
+
+def _subject_times(ctx: Context, adapter: registry.FamilyClock, subject: Any):
+    if subject.suspended_at is not None or not adapter.is_open(subject):
+        return None
+    rule = ctx.book(adapter.family).item(adapter.kind_of(subject))
+    return stage_times(ctx.calendar, rule, adapter.started_of(subject), subject.deadline_at)
+
+
+def arm_subject(ctx: Context, adapter: registry.FamilyClock, subject: Any) -> None:
+    times = _subject_times(ctx, adapter, subject)
+    subject.next_alert_at = next_alert(times, subject.alert_stage or 0) if times else None
+
+
+def process_work(session: Session, work_id: int, now: datetime) -> bool:
+    """Send the due stages of one open step, under its row lock; False when another sweep has it."""
+    work = session.execute(select(WorkItem).where(WorkItem.id == work_id, WorkItem.next_alert_at <= now)
+                           .with_for_update(skip_locked=True).execution_options(populate_existing=True)).scalar()
+    if work is None:
+        return False
+    times = _work_times(Context(session), work)
+    if times is None:
+        work.next_alert_at = None
+    else:
+        work.alert_stage, work.next_alert_at = run_stages(session, times, work_watch(session, work),
+                                                          work.alert_stage or 0, now)
+    session.flush()
+    return True
+
+
+def process_subject(session: Session, adapter: registry.FamilyClock, subject_id: int, now: datetime) -> bool:
+    model = adapter.model
+    subject = session.execute(select(model).where(model.id == subject_id, model.next_alert_at <= now)
+                              .with_for_update(skip_locked=True).execution_options(populate_existing=True)).scalar()
+    if subject is None:
+        return False
+    times = _subject_times(Context(session), adapter, subject)
+    if times is None:
+        subject.next_alert_at = None
+    else:
+        subject.alert_stage, subject.next_alert_at = run_stages(
+            session, times, subject_watch(session, adapter, subject), subject.alert_stage or 0, now)
+    session.flush()
+    return True

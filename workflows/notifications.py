@@ -1,0 +1,142 @@
+"""In-app notifications with unique keys (inserted with ON CONFLICT DO NOTHING: never twice), who gets
+them, and the optional e-mail outbox. Domain code passes `now`; nothing here reads the clock or config."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models.audit import AuditEntry
+from models.engine import WorkItem
+from models.notifications import Notification, NotificationSetting
+from models.org import Role, User
+
+log = logging.getLogger(__name__)
+ESCALATION_STEPS = {"leader_supervise"}  # steps the process opens on escalation (announced by the ladder)
+GROUP_ROLES = {
+    "squad": (Role.SQUAD_LEADER, Role.SQUAD_MEMBER),
+    "coordination": (Role.COORDINATOR,),
+    "leader": (Role.LEADER,),
+}
+
+
+def _insert(session: Session):
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(Notification)
+
+
+def notify(session: Session, *, key: str, user_ids: Iterable[int], kind: str, title: str, now: datetime,
+           body: str = "", level: str = "info", family: str | None = None, subject_id: int | None = None,
+           task_uuid: str | None = None) -> int:
+    """One notification per user under `key:u<id>`; an existing key is left alone. Returns rows added."""
+    users = sorted(set(user_ids))
+    if not users:
+        return 0
+    mail = set(session.scalars(select(NotificationSetting.user_id).where(
+        NotificationSetting.user_id.in_(users), NotificationSetting.email_enabled.is_(True),
+        NotificationSetting.email != "")))
+    rows = [{"key": f"{key}:u{uid}"[:200], "user_id": uid, "kind": kind, "level": level, "title": title[:200],
+             "body": body, "family": family, "subject_id": subject_id, "task_uuid": task_uuid, "created_at": now,
+             "email_status": "pending" if uid in mail else "none"} for uid in users]
+    statement = _insert(session).on_conflict_do_nothing(index_elements=["key"]).returning(Notification.id)
+    return len(session.execute(statement, rows).all())  # executemany: one cached statement, any row count
+
+
+def role_users(session: Session, roles: Iterable[Role], *, squad_id: int | None = None) -> list[int]:
+    query = select(User.id).where(User.role.in_(list(roles)), User.active.is_(True))
+    if squad_id is not None:
+        query = query.where(User.squad_id == squad_id)
+    return list(session.scalars(query))
+
+
+def holders(session: Session, work: WorkItem) -> list[int]:
+    """Who holds an open step: its assignee, else everybody of its unit who may claim it."""
+    if work.assignee_id is not None:
+        return [work.assignee_id]
+    roles = GROUP_ROLES.get(work.step_group, ())
+    squad = work.squad_id if work.step_group == "squad" else None
+    return role_users(session, roles, squad_id=squad) if roles else []
+
+
+def _was_done_before(session: Session, work: WorkItem) -> bool:
+    return bool(session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.family == work.family, AuditEntry.subject_id == work.subject_id,
+        AuditEntry.action == "complete", AuditEntry.step == work.step)))
+
+
+def work_added(session: Session, rows: Iterable[WorkItem], now: datetime) -> int:
+    """Assignment (or return, when the step was done before) notifications for newly opened steps."""
+    added = 0
+    for work in rows:
+        if work.step in ESCALATION_STEPS:
+            continue
+        returned = _was_done_before(session, work)
+        kind, verb = ("returned", "被退回重办") if returned else ("assigned", "待办理")
+        added += notify(session, key=f"{kind}:work:{work.task_uuid}", user_ids=holders(session, work), kind=kind,
+                        title=f"{work.subject_number}「{work.step_name}」{verb}", body=work.subject_title, now=now,
+                        level="warning" if returned else "info", family=work.family, subject_id=work.subject_id,
+                        task_uuid=work.task_uuid)
+    return added
+
+
+def work_reassigned(session: Session, work: WorkItem, now: datetime) -> int:
+    return notify(session, key=f"assigned:work:{work.task_uuid}", user_ids=[work.assignee_id], kind="assigned",
+                  title=f"{work.subject_number}「{work.step_name}」转由您办理", body=work.subject_title, now=now,
+                  family=work.family, subject_id=work.subject_id, task_uuid=work.task_uuid)
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def mark_read(session: Session, *, user_id: int, now: datetime, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (only their own); all unread ones when ids is None."""
+    query = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if ids is not None:
+        query = query.where(Notification.id.in_(list(ids)))
+    return session.execute(query.values(read_at=now)).rowcount or 0
+
+
+def set_email(session: Session, *, user_id: int, email: str, enabled: bool) -> NotificationSetting:
+    setting = session.get(NotificationSetting, user_id) or NotificationSetting(user_id=user_id)
+    setting.email, setting.email_enabled = email.strip(), enabled
+    session.add(setting)
+    session.flush()
+    return setting
+
+
+Mailer = Callable[[str, str, str], None]  # (to, subject, body)
+
+
+def send_pending_email(new_session: Callable[[], Session], mailer: Mailer, now: datetime, limit: int = 200) -> int:
+    """Claim pending e-mails ('sending', committed), then send; a crash between the two never sends twice."""
+    with new_session() as session:
+        rows = session.execute(
+            select(Notification.id, Notification.title, Notification.body, NotificationSetting.email)
+            .join(NotificationSetting, NotificationSetting.user_id == Notification.user_id)
+            .where(Notification.email_status == "pending").order_by(Notification.id).limit(limit)
+            .with_for_update(skip_locked=True, of=Notification)).all()
+        if not rows:
+            return 0
+        session.execute(update(Notification).where(Notification.id.in_([r.id for r in rows]))
+                        .values(email_status="sending"))
+        session.commit()
+    sent = 0
+    for row in rows:
+        status = "sent"
+        try:
+            mailer(row.email, f"【督办系统】{row.title}", row.body or row.title)
+            sent += 1
+        except Exception:  # noqa: BLE001 - one bad address must not stop the others
+            log.exception("e-mail for notification %s failed", row.id)
+            status = "failed"
+        with new_session() as session:
+            session.execute(update(Notification).where(Notification.id == row.id)
+                            .values(email_status=status, emailed_at=now))
+            session.commit()
+    return sent

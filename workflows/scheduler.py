@@ -1,0 +1,144 @@
+"""One sweep of the scheduler (the `flask scheduler` process calls it every interval; `flask tick` once).
+
+(1) instances whose next timer is due: fire their timers and rebuild their open work;
+(2) ladder alerts due on open steps (work_item.next_alert_at) and on subjects (their next_alert_at);
+(3) provisional deadlines recomputed when the calendar became known; (4) pending e-mail.
+Each row is claimed under its own lock (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer) and
+committed on its own; a failing row is logged, counted and retried next tick, and after three failures
+it becomes an incident that admins see (and that the sweep skips until an admin retries it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from models.deadlines import SchedulerFailure
+from models.engine import ProcessInstance, WorkItem
+from workflows import notifications
+from workflows.deadlines import ladder, registry
+from workflows.deadlines.recompute import recompute_provisional
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+BATCH = 500
+
+
+@dataclass
+class TickResult:
+    timers: int = 0
+    alerts: int = 0
+    recomputed: int = 0
+    emails: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"计时器 {self.timers}，预警/提醒 {self.alerts}，重算期限 {self.recomputed}，邮件 {self.emails}，"
+                f"失败 {len(self.failures)}")
+
+
+def _fire_instance(session: Session, instance_id: int, now: datetime) -> bool:
+    instance = session.execute(
+        select(ProcessInstance).where(ProcessInstance.id == instance_id, ProcessInstance.next_timer_at <= now)
+        .with_for_update(skip_locked=True).execution_options(populate_existing=True)).scalar()
+    if instance is None:
+        return False
+    registry.get(instance.family).advance_timers(session, instance, now)
+    return True
+
+
+def _record_failure(new_session: Callable[[], Session], key: str, error: str, now: datetime) -> None:
+    with new_session() as session:
+        row = session.scalar(select(SchedulerFailure).where(SchedulerFailure.key == key).with_for_update())
+        if row is None:
+            row = SchedulerFailure(key=key, attempts=0, first_at=now)
+            session.add(row)
+        row.attempts += 1
+        row.last_error, row.last_at = error[:4000], now
+        row.incident = row.attempts >= MAX_ATTEMPTS
+        session.commit()
+
+
+def _run_one(new_session, key: str, job: Callable[[Session], bool], now: datetime, known: set[str],
+             result: TickResult) -> bool:
+    """Run one claimed row in its own transaction; on error roll back, count the failure, carry on."""
+    try:
+        with new_session() as session:
+            done = job(session)
+            if key in known:
+                session.execute(delete(SchedulerFailure).where(SchedulerFailure.key == key))
+            session.commit()
+            return done
+    except Exception as exc:  # noqa: BLE001 - one failing row must never stop the sweep
+        log.exception("scheduler: %s failed", key)
+        result.failures.append(key)
+        _record_failure(new_session, key, f"{type(exc).__name__}: {exc}", now)
+        return False
+
+
+def _due_ids(new_session, query) -> list:
+    with new_session() as session:
+        return list(session.execute(query).all())
+
+
+def _failure_keys(new_session) -> tuple[set[str], set[str]]:
+    with new_session() as session:
+        rows = session.execute(select(SchedulerFailure.key, SchedulerFailure.incident)).all()
+    return {k for k, _ in rows}, {k for k, incident in rows if incident}
+
+
+def _sweep(new_session, query, key_of: Callable, job_of: Callable, now, known, incidents, result) -> int:
+    done = 0
+    for (row_id,) in _due_ids(new_session, query):
+        key = key_of(row_id)
+        if key not in incidents:
+            done += _run_one(new_session, key, job_of(row_id), now, known, result)
+    return done
+
+
+def tick(new_session: Callable[[], Session], now: datetime, *, mailer: notifications.Mailer | None = None,
+         batch: int = BATCH) -> TickResult:
+    result = TickResult()
+    known, incidents = _failure_keys(new_session)
+    args = (now, known, incidents, result)
+    result.timers = _sweep(
+        new_session, select(ProcessInstance.id).where(ProcessInstance.next_timer_at <= now)
+        .order_by(ProcessInstance.next_timer_at).limit(batch),
+        lambda i: f"timer:{i}", lambda i: (lambda s: _fire_instance(s, i, now)), *args)
+    result.alerts = _sweep(
+        new_session, select(WorkItem.id).where(WorkItem.next_alert_at <= now)
+        .order_by(WorkItem.next_alert_at).limit(batch),
+        lambda i: f"work:{i}", lambda i: (lambda s: ladder.process_work(s, i, now)), *args)
+    for adapter in registry.adapters():
+        model = adapter.model
+        result.alerts += _sweep(
+            new_session, select(model.id).where(model.next_alert_at <= now).order_by(model.next_alert_at).limit(batch),
+            lambda i, a=adapter: f"item:{a.family}:{i}",
+            lambda i, a=adapter: (lambda s: ladder.process_subject(s, a, i, now)), *args)
+    _recompute(new_session, now, result, known)
+    if mailer is not None:
+        result.emails = notifications.send_pending_email(new_session, mailer, now)
+    return result
+
+
+def _recompute(new_session, now: datetime, result: TickResult, known: set[str]) -> None:
+    def job(session: Session) -> bool:
+        result.recomputed = recompute_provisional(session, now)
+        return True
+
+    _run_one(new_session, "recompute", job, now, known, result)
+
+
+def incidents(session: Session) -> list[SchedulerFailure]:
+    return list(session.scalars(select(SchedulerFailure).order_by(SchedulerFailure.incident.desc(),
+                                                                 SchedulerFailure.last_at.desc())))
+
+
+def retry_incident(session: Session, failure_id: int) -> bool:
+    """An admin clears an incident: the row is retried at the next tick."""
+    return bool(session.execute(delete(SchedulerFailure).where(SchedulerFailure.id == failure_id)).rowcount)
