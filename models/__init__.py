@@ -9,6 +9,7 @@ from models import (  # noqa: F401
     items,
     notifications,
     org,
+    petitions,
 )
 from models.base import Base, UTCDateTime
 

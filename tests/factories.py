@@ -72,3 +72,21 @@ def make_item(db: Session, org: Org, *, kind: ItemKind = ItemKind.MEDIA_EXPOSURE
         instructing_leader="张局长", deadline_on=deadline_on, needs_study=needs_study,
     )
     return operations.register_item(db, actor=org.coordinator, now=now, reg=reg)
+
+
+def petition_input(org: Org, **overrides):
+    """A valid petition for squad A's street (petitions family)."""
+    from workflows.petitions.intake import PetitionInput
+
+    values = {"channel": "hotline", "address": "长宁区延安西路123号", "category": "夜间施工噪音",
+              "content": "延安西路123号工地夜间施工噪音扰民，严重影响居民休息，请求查处。",
+              "received_at": NOW - timedelta(days=1), "petitioner_name": "张三丰", "petitioner_phone": "13800135678",
+              "petitioner_id_no": "310105199001011234", "street": org.squad_a.street, "external_ref": ""}
+    values.update(overrides)
+    return PetitionInput(**values)
+
+
+def make_petition(db: Session, org: Org, *, now: datetime = NOW, **overrides):
+    from workflows.petitions import intake
+
+    return intake.register(db, actor=org.coordinator, now=now, data=petition_input(org, **overrides))

@@ -41,6 +41,11 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (assets_bp, auth_bp, work_bp, items_bp, attachments_bp, users_bp):
         app.register_blueprint(bp)
+    from webapp.api.views import bp as api_bp
+    from webapp.petitions.views import bp as petitions_bp
+
+    for bp in (petitions_bp, api_bp):
+        app.register_blueprint(bp)
     from webapp.admin.views import bp as admin_bp
     from webapp.deadlines.views import bp as deadlines_bp
     from webapp.notifications.views import bp as notifications_bp

@@ -87,3 +87,6 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(scheduler_command)
     app.cli.add_command(tick_command)
+    from webapp.petitions import commands as petition_commands
+
+    petition_commands.register(app)

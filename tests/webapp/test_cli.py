@@ -10,7 +10,7 @@ from models.org import Role, Squad, User
 
 def test_load_demo_builds_a_living_bureau_once(app, db):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["load-demo", "--items", "40"])
+    result = runner.invoke(args=["load-demo", "--items", "40", "--petitions", "20"])
     assert result.exit_code == 0, result.output
     assert db.scalar(select(func.count(Squad.id))) == 10
     roles = set(db.scalars(select(User.role)))

@@ -1,0 +1,79 @@
+"""REST API for external systems (12345 hotline, the online case system): POST /api/v1/petitions.
+
+Bearer-token clients (`flask create-api-client NAME`); JSON in, JSON out, Chinese messages with field names.
+401 bad token, 400 malformed, 409 duplicate external reference, 201 created.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, jsonify, request
+from sqlalchemy.exc import IntegrityError
+
+from webapp.db import session
+from webapp.extensions import csrf
+from workflows.errors import Conflict, InvalidInput
+from workflows.petitions import api_clients, intake
+from workflows.petitions.ledger import parse_received_at
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+TEXT_FIELDS = ("channel", "address", "category", "content", "petitioner_name", "petitioner_phone",
+               "petitioner_id_no", "street", "external_ref")
+
+
+def _error(status: int, message: str, field: str | None = None):
+    body = {"error": message}
+    if field:
+        body["field"] = field
+        body["field_label"] = intake.LABELS.get(field, field)
+    return jsonify(body), status
+
+
+def _input(body) -> intake.PetitionInput:
+    if not isinstance(body, dict):
+        raise InvalidInput("请求体必须是 JSON 对象")
+    for key in TEXT_FIELDS:
+        if key in body and body[key] is not None and not isinstance(body[key], str):
+            raise InvalidInput(f"{intake.LABELS[key]}必须是字符串", key)
+    if not (body.get("external_ref") or "").strip():
+        raise InvalidInput("请填写外部编号（接口登记必填，用于防止重复）", "external_ref")
+    if not isinstance(body.get("received_at"), str) or not body["received_at"].strip():
+        raise InvalidInput("请填写收件时间（ISO 8601，例：2026-10-08T09:30:00+08:00）", "received_at")
+    values = {key: (body.get(key) or "") for key in TEXT_FIELDS}
+    return intake.PetitionInput(received_at=parse_received_at(body["received_at"].strip()), **values)
+
+
+@bp.route("/petitions", methods=["POST"])
+def create_petition():
+    db, now = session(), datetime.now(UTC)
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.startswith("Bearer ") else ""
+    client = api_clients.authenticate(db, token, now)
+    if client is None:
+        return _error(401, "身份验证失败：缺少或无效的访问令牌（Authorization: Bearer <token>）")
+    body = request.get_json(silent=True)
+    if body is None:
+        return _error(400, "请求体不是有效的 JSON")
+    try:
+        data = _input(body)
+        petition = intake.register(db, actor=None, now=now, data=data, source="api", client_name=client.name)
+        db.commit()
+    except InvalidInput as exc:
+        db.rollback()
+        return _error(400, exc.message, exc.field)
+    except Conflict as exc:
+        db.rollback()
+        return _error(409, exc.message, "external_ref")
+    except IntegrityError:
+        db.rollback()
+        return _error(409, "外部编号已登记", "external_ref")
+    return jsonify({"id": petition.id, "number": petition.number, "status": petition.status,
+                    "squad": petition.squad.name if petition.squad else None,
+                    "conclude_due_at": petition.conclude_due_at.isoformat()}), 201
+
+
+@bp.errorhandler(405)
+def _not_allowed(_exc):
+    return _error(405, "不支持的请求方式")

@@ -1,0 +1,40 @@
+"""API clients: a random token shown once, only its SHA-256 stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.petitions import ApiClient
+from workflows.errors import Conflict, InvalidInput
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_client(session: Session, *, name: str, now: datetime) -> tuple[ApiClient, str]:
+    name = name.strip()
+    if not name or len(name) > 64:
+        raise InvalidInput("客户端名称不能为空且不超过64个字", "name")
+    if session.scalar(select(ApiClient.id).where(ApiClient.name == name)):
+        raise Conflict(f"客户端 {name} 已存在")
+    token = secrets.token_urlsafe(32)
+    client = ApiClient(name=name, token_hash=_hash(token), active=True, created_at=now)
+    session.add(client)
+    session.flush()
+    return client, token
+
+
+def authenticate(session: Session, token: str, now: datetime) -> ApiClient | None:
+    if not token:
+        return None
+    client = session.scalar(select(ApiClient).where(ApiClient.token_hash == _hash(token)))
+    if client is None or not client.active:
+        return None
+    client.last_used_at = now
+    return client
