@@ -4,12 +4,14 @@ from models import (  # noqa: F401
     attachments,
     audit,
     calendar,
+    cases,
     deadlines,
     engine,
     items,
     notifications,
     org,
     petitions,
+    referrals,
 )
 from models.base import Base, UTCDateTime
 

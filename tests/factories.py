@@ -74,6 +74,35 @@ def make_item(db: Session, org: Org, *, kind: ItemKind = ItemKind.MEDIA_EXPOSURE
     return operations.register_item(db, actor=org.coordinator, now=now, reg=reg)
 
 
+def make_case(db: Session, org: Org, *, forms=("letter", "onsite"), now: datetime = NOW, squad: Squad | None = None,
+              title: str = "某餐饮店违法搭建案"):
+    """A major-case supervision opened by the coordinator (imports kept local: other families stay optional)."""
+    from workflows.cases import operations as case_ops
+
+    spec = case_ops.Opening(
+        title=title, violation="未经批准擅自搭建建筑物", squad_id=(squad or org.squad_a).id, forms=list(forms),
+        case_number="3101052026000123", parties="上海某餐饮管理有限公司", stage="investigating",
+        social_impact=True, handler_id=org.a_member.id if squad in (None, org.squad_a) else None,
+        matters="请依法查处并报告案件办理情况",
+    )
+    return case_ops.open_case(db, actor=org.coordinator, now=now, spec=spec)
+
+
+def make_referral(db: Session, org: Org, *, family: str = "instructed_item", subject_id: int | None = None,
+                  classification: str = "slow", now: datetime = NOW, target_user: User | None = None,
+                  evidence_keys=(), actor: User | None = None):
+    """An accountability referral of squad A's member, from an item made here when no subject is given."""
+    from workflows.referrals import operations as ref_ops
+
+    if subject_id is None:
+        subject_id = make_item(db, org, now=now).id
+    spec = ref_ops.ReferralInput(
+        family=family, subject_id=subject_id, classification=classification, facts="未按期调查取证，拖延办理。",
+        target_user_id=(target_user or org.a_member).id, evidence_keys=list(evidence_keys),
+    )
+    return ref_ops.refer(db, actor=actor or org.coordinator, now=now, spec=spec)
+
+
 def petition_input(org: Org, **overrides):
     """A valid petition for squad A's street (petitions family)."""
     from workflows.petitions.intake import PetitionInput

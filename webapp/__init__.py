@@ -52,3 +52,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (notifications_bp, deadlines_bp, admin_bp):
         app.register_blueprint(bp)
+    from webapp.cases.views import bp as cases_bp
+    from webapp.referrals.views import bp as referrals_bp
+
+    for bp in (cases_bp, referrals_bp):
+        app.register_blueprint(bp)

@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from models.engine import WorkItem
 from models.items import ItemKind, SupervisedItem
 from models.org import Role, Section, Squad, User
-from webapp import demo_deadlines, demo_petitions
+from webapp import demo_cases, demo_deadlines, demo_petitions
 from workflows.items import operations
 
 DEMO_PASSWORD = "duban123"
@@ -154,6 +154,7 @@ def load(db: Session, now: datetime, item_count: int = 200, petition_matters: in
         _advance(db, item, org, rng, received + timedelta(hours=2), profile)
     others = [
         demo_deadlines.load(db, now, org, rng),
+        demo_cases.load(db, now, org),
         demo_petitions.load_petitions(db, now, org, matters=petition_matters),
     ]
     closed = db.scalar(select(func.count(SupervisedItem.id)).where(SupervisedItem.status == "closed"))

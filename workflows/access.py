@@ -10,7 +10,10 @@ from models.org import Role, User
 
 SEES_ALL = {Role.COORDINATOR, Role.LEADER}
 SQUAD_ROLES = {Role.SQUAD_LEADER, Role.SQUAD_MEMBER}
-GROUP_ROLES = {"coordination": {Role.COORDINATOR}, "leader": {Role.LEADER}, "squad": SQUAD_ROLES}
+GROUP_ROLES = {
+    "coordination": {Role.COORDINATOR}, "leader": {Role.LEADER}, "squad": SQUAD_ROLES,
+    "section": {Role.SECTION_OFFICER},  # a section named by work_item.section_id (legal, inspection)
+}
 
 
 def item_scope(user: User, query: Select) -> Select:
@@ -36,6 +39,8 @@ def can_act(user: User, work: WorkItem) -> bool:
         if work.squad_id != user.squad_id:
             return False
         return user.role == Role.SQUAD_LEADER or work.assignee_id in (None, user.id)
+    if work.step_group == "section" and work.section_id != user.section_id:
+        return False
     return work.assignee_id in (None, user.id)
 
 
@@ -50,6 +55,9 @@ def my_work_query(user: User) -> Select:
         query = query.where(WorkItem.squad_id == user.squad_id)
         if user.role == Role.SQUAD_MEMBER:
             query = query.where(or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == user.id))
+    elif user.role == Role.SECTION_OFFICER:
+        query = query.where(WorkItem.section_id == user.section_id,
+                            or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == user.id))
     else:
         query = query.where(or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == user.id))
     return query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)

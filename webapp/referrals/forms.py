@@ -1,0 +1,85 @@
+"""Forms for referring and for each step of the referral process."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from models.referrals import CLASSIFICATION_LABELS, OUTCOME_LABELS
+
+REQUIRED = "此项为必填项"
+
+
+def _text(label: str, max_len: int, required: bool = True, area: bool = False, **kw):
+    field = TextAreaField if area else StringField
+    validators = [DataRequired(REQUIRED) if required else Optional(),
+                  Length(max=max_len, message=f"不能超过{max_len}个字")]
+    return field(label, validators=validators, **kw)
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):  # unknown keys are the domain's to refuse, next to the field
+        pass
+
+
+class ReferForm(FlaskForm):
+    family = HiddenField()
+    subject_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired("缺少移送来源")])
+    classification = RadioField("问题类型", choices=[(k.value, v) for k, v in CLASSIFICATION_LABELS.items()],
+                                validators=[InputRequired("请选择问题类型")])
+    target_kind = RadioField("移送对象", choices=[("officer", "执法人员"), ("squad", "中队")], default="officer",
+                             validators=[InputRequired("请选择移送对象")])
+    target_user_id = SelectField("被移送人员", coerce=int, validators=[Optional()])
+    target_squad_id = SelectField("被移送中队", coerce=int, validators=[Optional()])
+    facts = _text("问题事实", 5000, area=True, render_kw={"rows": 5})
+    evidence = CheckboxesField("证据材料",
+                               description="办理环节、超期记录、回访记录、附件；选“慢作为”时自动勾选超期证据")
+    section_id = SelectField("责任科室", coerce=int, validators=[InputRequired("请选择责任科室")])
+
+
+class StepForm(FlaskForm):
+    files = MultipleFileField("附件", description="可多选")
+
+
+class AcceptForm(StepForm):
+    decision = RadioField("是否受理", choices=[("accept", "受理"), ("return", "退回补充材料")],
+                          validators=[InputRequired("请选择是否受理")])
+    opinion = _text("意见", 2000, required=False, area=True, description="退回时必须写明需补充的材料")
+
+
+class SupplementForm(StepForm):
+    addition = _text("补充的事实和材料", 5000, area=True)
+
+
+class InvestigateForm(StepForm):
+    findings = _text("调查核实情况", 5000, area=True, render_kw={"rows": 5})
+
+
+class OutcomeForm(StepForm):
+    outcome = SelectField("处理结果", choices=list(OUTCOME_LABELS.items()))
+    outcome_on = DateField("处理日期", validators=[InputRequired("请填写处理日期")])
+    doc_number = _text("处理文号", 64, required=False, description="不予处理时可不填")
+    note = _text("处理情况说明", 3000, required=False, area=True)
+
+
+STEP_FORMS: dict[str, type[StepForm]] = {
+    "accept": AcceptForm,
+    "supplement": SupplementForm,
+    "investigate": InvestigateForm,
+    "record_outcome": OutcomeForm,
+}

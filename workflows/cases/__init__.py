@@ -1,0 +1,1 @@
+"""Major-case supervision (重大案件督办)."""

@@ -1,0 +1,1 @@
+"""Accountability referrals (追责移送), raised from any family."""
