@@ -67,6 +67,13 @@ def _urges(db: Session, org: dict, now: datetime, rng: random.Random) -> int:
     return min(len(works), 10)
 
 
+def mark_old_read(db: Session, now: datetime) -> None:
+    """People have read what is older than two days; the demo's unread counts show only recent news."""
+    db.execute(update(Notification).where(Notification.created_at < now - timedelta(days=2),
+                                          Notification.read_at.is_(None)).values(read_at=now))
+    db.flush()
+
+
 def load(db: Session, now: datetime, org: dict, rng: random.Random) -> str:
     sent = catch_up(db, now)
     open_items = db.scalars(select(SupervisedItem).where(
@@ -80,7 +87,4 @@ def load(db: Session, now: datetime, org: dict, rng: random.Random) -> str:
                       family="instructed_item",
                       subject_id=item.id, reason="等待规划资源部门出具违法建筑认定意见。")
         suspended += 1
-    db.execute(update(Notification).where(Notification.created_at < now - timedelta(days=2),
-                                          Notification.read_at.is_(None)).values(read_at=now))
-    db.flush()
     return f"时限：提醒 {sent} 项，延期申请 {extensions} 件，催办 {urges} 次，挂起 {suspended} 件"

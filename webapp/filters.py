@@ -22,14 +22,19 @@ def local_date(value: datetime | None) -> str:
     return local(value, "%Y-%m-%d")
 
 
-def due_state(due_at: datetime | None, now: datetime | None = None) -> str:
-    """'overdue', 'near' (within 24 hours) or 'normal'; the deadlines work refines the thresholds."""
+def due_state(due_at: datetime | None, stage: int = 0, now: datetime | None = None) -> str:
+    """Colour of a deadline: 'overdue', 'red' (red warning), 'near' (yellow warning) or 'normal'.
+
+    `stage` is the ladder stage the scheduler reached (1 yellow, 2 red, 3 overdue, 4 escalated); between
+    ticks the clock itself still turns a passed deadline red, and the last 24 hours count as near."""
     if due_at is None:
         return "normal"
     now = now or datetime.now(UTC)
-    if due_at < now:
+    if due_at < now or stage >= 3:
         return "overdue"
-    if (due_at - now).total_seconds() < 24 * 3600:
+    if stage >= 2:
+        return "red"
+    if stage >= 1 or (due_at - now).total_seconds() < 24 * 3600:
         return "near"
     return "normal"
 
@@ -42,8 +47,8 @@ def pager_args(args, page: int) -> str:
     return urlencode([*pairs, ("page", page)])
 
 
-DUE_LABELS = {"overdue": "超期", "near": "临期", "normal": "正常"}
-DUE_CLASSES = {"overdue": "danger", "near": "warning", "normal": "success"}
+DUE_LABELS = {"overdue": "超期", "red": "临期", "near": "临期", "normal": "正常"}
+DUE_CLASSES = {"overdue": "danger", "red": "orange", "near": "warning", "normal": "success"}
 
 
 def init_app(app: Flask) -> None:

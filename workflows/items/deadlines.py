@@ -18,7 +18,10 @@ DEFAULT_LIMITS = {
     ItemKind.PUBLIC_OPINION: 2,
 }
 # Steps with a limit of their own (working days from the moment the step opens).
-STEP_LIMITS = {"accept": 1, "assign": 1, "joint_study": 2, "review": 2, "send_reply": 1, "leader_signoff": 2}
+STEP_LIMITS = {"accept": 1, "assign": 1, "joint_study": 2, "review": 2, "send_reply": 1, "leader_signoff": 2,
+               "leader_supervise": 2}
+# Steps that only open once the item's deadline has passed: their own limit is not capped by it.
+UNCAPPED = {"leader_supervise"}
 register_defaults(FAMILY_INSTRUCTED, DEFAULT_LIMITS, STEP_LIMITS)  # admins override them in clock_rule
 
 
@@ -42,19 +45,21 @@ def escalate_at(calendar: WorkCalendar, deadline_at: datetime, days: int = 1) ->
 
 def step_due(calendar: WorkCalendar, item: SupervisedItem, step: str, now: datetime,
              book: RuleBook | None = None) -> Deadline:
-    """A step's due time: its own limit when it has one, never later than the item's deadline."""
+    """A step's due time: its own limit when it has one, never later than the item's deadline
+    (except escalation steps, which open after it)."""
     item_due = Deadline(item.deadline_at, item.deadline_provisional)
+    capped = step not in UNCAPPED
     if book is not None:
         rule = book.step(item.kind, step)
         if rule is None:
             return item_due
         own = rule.due(calendar, now)
-        return own if own.due_at < item_due.due_at else item_due
+        return own if not capped or own.due_at < item_due.due_at else item_due
     limit = STEP_LIMITS.get(step)
     if limit is None:
         return item_due
     own = calendar.add_working_days(now, limit)
-    return own if own.due_at < item_due.due_at else item_due
+    return own if not capped or own.due_at < item_due.due_at else item_due
 
 
 def clock(calendar: WorkCalendar, item: SupervisedItem, book: RuleBook | None = None) -> dict[str, str]:

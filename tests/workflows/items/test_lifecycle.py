@@ -90,8 +90,10 @@ def test_signoff_follows_the_kind(db, org, kind):
 def test_overdue_item_escalates_to_the_leader(db, org):
     received = NOW - timedelta(days=20)
     item = make_item(db, org, received_at=received, deadline_on=(NOW - timedelta(days=10)).date())
-    steps = [w.step for w in operations.open_work(db, item)]
+    steps = {w.step: w for w in operations.open_work(db, item)}
     assert "leader_supervise" in steps, "deadline and escalation both past: the leader lane holds a step"
+    assert steps["leader_supervise"].due_at > NOW, "the escalation step has its own time, not the passed deadline"
+    assert steps["assign"].due_at == item.deadline_at, "ordinary steps stay capped by the item's deadline"
     do(db, org, item, "leader_supervise", instruction="三日内办结")
     assert open_steps(db, item) == ["assign"]
 
