@@ -31,6 +31,16 @@ class Config:
     SMTP_PORT = _int("SMTP_PORT", 25)
     SMTP_SENDER = os.environ.get("SMTP_SENDER", "duban@localhost")
     SCHEDULER_INTERVAL_SECONDS = _int("SCHEDULER_INTERVAL_SECONDS", 60)
+    # Petitions (信访工作条例 2022): days to tell the petitioner it is accepted, to conclude, the longest
+    # extension; rectification and re-check after a failed callback; repeat-detection window; callback sample.
+    PETITION_ACCEPT_DAYS = _int("PETITION_ACCEPT_DAYS", 15)
+    PETITION_CONCLUDE_DAYS = _int("PETITION_CONCLUDE_DAYS", 60)
+    PETITION_MAX_EXTENSION_DAYS = _int("PETITION_MAX_EXTENSION_DAYS", 30)
+    PETITION_RECTIFY_DAYS = _int("PETITION_RECTIFY_DAYS", 15)
+    PETITION_RECHECK_DAYS = _int("PETITION_RECHECK_DAYS", 5)
+    PETITION_WINDOW_DAYS = _int("PETITION_WINDOW_DAYS", 365)
+    PETITION_SAMPLE_PERCENT = _int("PETITION_SAMPLE_PERCENT", 20)
+    PETITION_IMPORT_CHUNK = _int("PETITION_IMPORT_CHUNK", 100)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
     WTF_I18N_ENABLED = False  # use WTForms' own Chinese messages (FlaskForm.Meta.locales), no Flask-Babel

@@ -9,19 +9,40 @@ from datetime import UTC, datetime
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import IntegrityError
 
 log = logging.getLogger("duban.scheduler")
+
+
+def _monthly_callback_plans(database, now: datetime) -> int:
+    """The start-of-month job, caught up on any tick of the month: plans for squads that have none.
+
+    (month, squad) is unique, so a second scheduler that races this one gets nothing twice."""
+    from webapp.petitions.common import limits
+    from workflows.petitions import callbacks, months
+
+    with database.new_session() as session:
+        try:
+            plans = callbacks.propose_month(session, actor=None, now=now, month=months.of(now),
+                                            sample_percent=limits().sample_percent)
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return 0
+    return len(plans)
 
 
 def _sweep(app) -> str:
     from webapp.notifications.mail import smtp_mailer
     from workflows import scheduler
 
+    now = datetime.now(UTC)
     with app.app_context():
         database = app.extensions["duban.db"]
-        result = scheduler.tick(database.new_session, datetime.now(UTC), mailer=smtp_mailer(app.config))
-    log.info("tick: %s", result)
-    return str(result)
+        result = scheduler.tick(database.new_session, now, mailer=smtp_mailer(app.config))
+        plans = _monthly_callback_plans(database, now)
+    log.info("tick: %s; 回访计划 %s", result, plans)
+    return f"{result}，回访计划 {plans}"
 
 
 @click.command("tick")

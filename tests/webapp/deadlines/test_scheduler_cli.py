@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from models.notifications import Notification
+from models.petitions import CallbackPlan
 from tests.factories import make_item
 from workflows.items import operations
+from workflows.petitions import months
 
 
 def test_tick_command_sends_due_alerts(app, db, org):
@@ -20,6 +22,12 @@ def test_tick_command_sends_due_alerts(app, db, org):
     assert result.exit_code == 0, result.output
     assert "预警/提醒" in result.output and "失败 0" in result.output
     assert db.scalar(select(func.count()).select_from(Notification).where(Notification.kind == "overdue")) >= 1
+    month = months.of(datetime.now(UTC))
+    plans = db.scalars(select(CallbackPlan.squad_id).where(CallbackPlan.month == month)).all()
+    assert sorted(plans) == sorted([org.squad_a.id, org.squad_b.id]), "the month's callback plans are proposed"
+    again = app.test_cli_runner().invoke(args=["tick"])
+    assert "回访计划 0" in again.output
+    assert db.scalar(select(func.count()).select_from(CallbackPlan).where(CallbackPlan.month == month)) == 2
 
 
 def test_scheduler_command_catches_up_at_start(app, monkeypatch):
