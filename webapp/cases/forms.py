@@ -10,28 +10,12 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from models.cases import FORM_LABELS, POINT_LABELS, RESULT_LABELS, STAGE_LABELS, CasePoint
-
-REQUIRED = "此项为必填项"
-
-
-def _text(label: str, max_len: int, required: bool = True, area: bool = False, **kw):
-    field = TextAreaField if area else StringField
-    validators = [DataRequired(REQUIRED) if required else Optional(),
-                  Length(max=max_len, message=f"不能超过{max_len}个字")]
-    return field(label, validators=validators, **kw)
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from webapp.fields import CheckboxesField
+from webapp.fields import text_field as _text
 
 
 class OpenForm(FlaskForm):

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, DateField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import BooleanField, DateField, DateTimeLocalField, RadioField, SelectField
+from wtforms.validators import InputRequired, Optional
 
 from models.items import KIND_LABELS
+from webapp.fields import text_field as _text
 from workflows.items.steps import FOLLOW_UP_METHODS, REPLY_METHODS, SATISFACTION
-
-REQUIRED = "此项为必填项"
-DATE_ERROR = "日期格式不正确"
-
-
-def _text(label: str, max_len: int, required: bool = True, area: bool = False, **kw):
-    field = TextAreaField if area else StringField
-    validators = [DataRequired(REQUIRED) if required else Optional(),
-                  Length(max=max_len, message=f"不能超过{max_len}个字")]
-    return field(label, validators=validators, **kw)
 
 
 class RegisterForm(FlaskForm):

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import DateField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from models.petitions import CHANNELS, MISCONDUCT, SATISFACTION
+from webapp.fields import text_field as _text
 from workflows.petitions.checks import RESULTS
 from workflows.petitions.steps import REPLY_METHODS
-
-REQUIRED = "此项为必填项"
-
-
-def _text(label: str, max_len: int, required: bool = True, area: bool = False, **kw):
-    field = TextAreaField if area else StringField
-    validators = [DataRequired(REQUIRED) if required else Optional(),
-                  Length(max=max_len, message=f"不能超过{max_len}个字")]
-    return field(label, validators=validators, **kw)
 
 
 class RegisterForm(FlaskForm):

@@ -10,29 +10,15 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import InputRequired, Optional
 
 from models.referrals import CLASSIFICATION_LABELS, OUTCOME_LABELS
-
-REQUIRED = "此项为必填项"
-
-
-def _text(label: str, max_len: int, required: bool = True, area: bool = False, **kw):
-    field = TextAreaField if area else StringField
-    validators = [DataRequired(REQUIRED) if required else Optional(),
-                  Length(max=max_len, message=f"不能超过{max_len}个字")]
-    return field(label, validators=validators, **kw)
+from webapp.fields import CheckboxesField
+from webapp.fields import text_field as _text
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
+class FreeCheckboxesField(CheckboxesField):
     def pre_validate(self, form):  # unknown keys are the domain's to refuse, next to the field
         pass
 
@@ -47,7 +33,7 @@ class ReferForm(FlaskForm):
     target_user_id = SelectField("被移送人员", coerce=int, validators=[Optional()])
     target_squad_id = SelectField("被移送中队", coerce=int, validators=[Optional()])
     facts = _text("问题事实", 5000, area=True, render_kw={"rows": 5})
-    evidence = CheckboxesField("证据材料",
+    evidence = FreeCheckboxesField("证据材料",
                                description="办理环节、超期记录、回访记录、附件；选“慢作为”时自动勾选超期证据")
     section_id = SelectField("责任科室", coerce=int, validators=[InputRequired("请选择责任科室")])
 

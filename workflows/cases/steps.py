@@ -7,7 +7,7 @@ engine and the timeline. Forms check shape; these functions hold the domain rule
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,31 +19,18 @@ from models.org import User
 from workflows.calendar import load_calendar
 from workflows.cases import deadlines, letters
 from workflows.errors import InvalidInput
+from workflows.steps import StepOutcome, StepValues
 
 DECISIONS = {"approve": "通过", "return": "退回整改"}
 
 
 @dataclass
-class StepOutcome:
-    summary: str
-    opinion: str = ""
-    engine_data: dict[str, Any] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class StepContext:
+class StepContext(StepValues):
     session: Session
     actor: User
     now: datetime
     case: MajorCase
     values: dict[str, Any]
-
-    def text(self, key: str, label: str, required: bool = True) -> str:
-        value = (self.values.get(key) or "").strip()
-        if required and not value:
-            raise InvalidInput(f"请填写{label}", key)
-        return value
 
     def points(self) -> dict[str, PointCheck]:
         rows = self.session.scalars(select(PointCheck).where(PointCheck.case_id == self.case.id))

@@ -7,7 +7,7 @@ timeline. The web forms validate shape; these functions hold the domain rules.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models.items import SupervisedItem
 from models.org import Role, Squad, User
 from workflows.errors import InvalidInput
+from workflows.steps import StepOutcome, StepValues
 
 SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
 REPLY_METHODS = {"document": "书面回复", "system": "系统回复", "phone": "电话回复", "other": "其他"}
@@ -23,26 +24,12 @@ FOLLOW_UP_METHODS = {"callback": "电话回访", "spot_check": "现场抽查", "
 
 
 @dataclass
-class StepOutcome:
-    summary: str
-    opinion: str = ""
-    engine_data: dict[str, Any] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class StepContext:
+class StepContext(StepValues):
     session: Session
     actor: User
     now: datetime
     item: SupervisedItem
     values: dict[str, Any]
-
-    def text(self, key: str, label: str, required: bool = True) -> str:
-        value = (self.values.get(key) or "").strip()
-        if required and not value:
-            raise InvalidInput(f"请填写{label}", key)
-        return value
 
 
 def _joint_study(ctx: StepContext) -> StepOutcome:

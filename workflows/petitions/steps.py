@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,31 +12,18 @@ from sqlalchemy.orm import Session
 from models.org import Role, Squad, User
 from models.petitions import Petition
 from workflows.errors import InvalidInput
+from workflows.steps import StepOutcome, StepValues
 
 REPLY_METHODS = {"phone": "电话答复", "document": "书面答复", "visit": "当面答复", "sms": "短信答复"}
 
 
 @dataclass
-class StepOutcome:
-    summary: str
-    opinion: str = ""
-    engine_data: dict[str, Any] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class StepContext:
+class StepContext(StepValues):
     session: Session
     actor: User
     now: datetime
     petition: Petition
     values: dict[str, Any]
-
-    def text(self, key: str, label: str, required: bool = True) -> str:
-        value = (self.values.get(key) or "").strip()
-        if required and not value:
-            raise InvalidInput(f"请填写{label}", key)
-        return value
 
     def date(self, key: str, label: str):
         value = self.values.get(key)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -13,31 +13,18 @@ from models.org import User
 from models.referrals import OUTCOME_LABELS, AccountabilityReferral
 from workflows.calendar import local_day
 from workflows.errors import InvalidInput
+from workflows.steps import StepOutcome, StepValues
 
 ACCEPT_DECISIONS = {"accept": "受理", "return": "退回补充材料"}
 
 
 @dataclass
-class StepOutcome:
-    summary: str
-    opinion: str = ""
-    engine_data: dict[str, Any] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class StepContext:
+class StepContext(StepValues):
     session: Session
     actor: User
     now: datetime
     referral: AccountabilityReferral
     values: dict[str, Any]
-
-    def text(self, key: str, label: str, required: bool = True) -> str:
-        value = (self.values.get(key) or "").strip()
-        if required and not value:
-            raise InvalidInput(f"请填写{label}", key)
-        return value
 
 
 def _accept(ctx: StepContext) -> StepOutcome:
