@@ -1,11 +1,21 @@
-"""What every family's step handlers share: the outcome they return and reading the submitted values."""
+"""What every family shares about steps: outcomes, reading submitted values, finding and completing open work."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from workflows.errors import InvalidInput
+from sqlalchemy import select
+from sqlalchemy.exc import NoResultFound
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models.engine import ProcessInstance, WorkItem
+from models.org import User
+from workflows import audit, engine
+from workflows.engine import Snapshot
+from workflows.errors import Conflict, InvalidInput
 
 
 @dataclass
@@ -28,3 +38,31 @@ class StepValues:
         if required and not value:
             raise InvalidInput(f"请填写{label}", key)
         return value
+
+
+def open_work(session: Session, family: str, subject_id: int) -> list[WorkItem]:
+    """The subject's open steps (from the work_item projection, never from the workflow)."""
+    return list(session.scalars(select(WorkItem).where(WorkItem.family == family, WorkItem.subject_id == subject_id)
+                                .order_by(WorkItem.id)))
+
+
+def find_work(session: Session, family: str, subject_id: int, task_uuid: str) -> WorkItem:
+    """The open step behind a submitted form; Conflict when it was completed or cancelled meanwhile."""
+    work = session.scalar(select(WorkItem).where(WorkItem.task_uuid == task_uuid))
+    if work is None or work.subject_id != subject_id or work.family != family:
+        raise Conflict("该环节已办理完毕或已撤销，请刷新页面查看最新状态")
+    return work
+
+
+def run_step(session: Session, *, actor: User, now: datetime, instance_id: int, work: WorkItem,
+             outcome: StepOutcome) -> tuple[ProcessInstance, Snapshot]:
+    """Complete the step in the engine (a lost race is a Conflict, never a lost update) and record it."""
+    try:
+        snapshot = engine.complete_step(session, instance_id, work.task_uuid, outcome.engine_data, now)
+    except (engine.StepConflict, StaleDataError, NoResultFound) as exc:
+        raise Conflict("该环节已被他人办理，请刷新页面查看最新状态") from exc
+    audit.record(session, actor=actor, now=now, family=work.family, subject_id=work.subject_id, action="complete",
+                 step=work.step, summary=outcome.summary, opinion=outcome.opinion,
+                 details={**outcome.details, "step_name": work.step_name, "task_uuid": work.task_uuid,
+                          "late": bool(work.due_at and now > work.due_at)})
+    return session.get(ProcessInstance, instance_id), snapshot

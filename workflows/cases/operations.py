@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from models.cases import (
     FAMILY_MAJOR_CASE,
@@ -21,9 +19,9 @@ from models.cases import (
     SupervisionForm,
     SupervisionRecord,
 )
-from models.engine import ProcessInstance, WorkItem
+from models.engine import WorkItem
 from models.org import Section, Squad, User
-from workflows import audit, engine, worklist
+from workflows import audit, engine, steps, worklist
 from workflows.access import can_act
 from workflows.calendar import WorkCalendar, load_calendar
 from workflows.cases import deadlines
@@ -152,16 +150,11 @@ def points(session: Session, case: MajorCase) -> list[PointCheck]:
 
 
 def open_work(session: Session, case: MajorCase) -> list[WorkItem]:
-    return list(session.scalars(
-        select(WorkItem).where(WorkItem.family == FAMILY_MAJOR_CASE, WorkItem.subject_id == case.id)
-        .order_by(WorkItem.id)
-    ))
+    return steps.open_work(session, FAMILY_MAJOR_CASE, case.id)
 
 
 def work_for(session: Session, actor: User, case: MajorCase, task_uuid: str) -> WorkItem:
-    work = session.scalar(select(WorkItem).where(WorkItem.task_uuid == task_uuid))
-    if work is None or work.subject_id != case.id or work.family != FAMILY_MAJOR_CASE:
-        raise Conflict("该环节已办理完毕或已撤销，请刷新页面查看最新状态")
+    work = steps.find_work(session, FAMILY_MAJOR_CASE, case.id, task_uuid)
     if not can_act(actor, work):
         raise PermissionDenied("该环节不由您办理")
     return work
@@ -173,16 +166,10 @@ def complete_step(
     """Complete one open step; a second completion of the same step gets Conflict, never a lost update."""
     work = work_for(session, actor, case, task_uuid)
     outcome = HANDLERS[work.step](StepContext(session, actor, now, case, values))
-    try:
-        snapshot = engine.complete_step(session, case.instance_id, task_uuid, outcome.engine_data, now)
-    except (engine.StepConflict, StaleDataError, NoResultFound) as exc:
-        raise Conflict("该环节已被他人办理，请刷新页面查看最新状态") from exc
-    instance = session.get(ProcessInstance, case.instance_id)
+    instance, snapshot = steps.run_step(session, actor=actor, now=now, instance_id=case.instance_id, work=work,
+                                        outcome=outcome)
     _after_advance(session, case, instance, snapshot, now)
-    audit.record(session, actor=actor, now=now, family=FAMILY_MAJOR_CASE, subject_id=case.id, action="complete",
-                 step=work.step, summary=outcome.summary, opinion=outcome.opinion,
-                 details={**outcome.details, "step_name": work.step_name, "task_uuid": task_uuid,
-                          "late": bool(work.due_at and now > work.due_at)})
+    session.flush()
     return case
 
 

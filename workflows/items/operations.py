@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from models.engine import ProcessInstance, WorkItem
 from models.items import FAMILY_INSTRUCTED, ItemKind, ItemStatus, SupervisedItem
 from models.org import Role, Section, User
-from workflows import audit, engine, notifications, worklist
+from workflows import audit, engine, notifications, steps, worklist
 from workflows.access import can_act, can_view_item
 from workflows.calendar import WorkCalendar, load_calendar
 from workflows.deadlines.rules import load_book
@@ -116,16 +114,11 @@ def get_visible_item(session: Session, actor: User, item_id: int) -> SupervisedI
 
 
 def open_work(session: Session, item: SupervisedItem) -> list[WorkItem]:
-    return list(session.scalars(
-        select(WorkItem).where(WorkItem.family == FAMILY_INSTRUCTED, WorkItem.subject_id == item.id)
-        .order_by(WorkItem.id)
-    ))
+    return steps.open_work(session, FAMILY_INSTRUCTED, item.id)
 
 
 def work_for(session: Session, actor: User, item: SupervisedItem, task_uuid: str) -> WorkItem:
-    work = session.scalar(select(WorkItem).where(WorkItem.task_uuid == task_uuid))
-    if work is None or work.subject_id != item.id or work.family != FAMILY_INSTRUCTED:
-        raise Conflict("该环节已办理完毕或已撤销，请刷新页面查看最新状态")
+    work = steps.find_work(session, FAMILY_INSTRUCTED, item.id, task_uuid)
     if not can_act(actor, work):
         raise PermissionDenied("该环节不由您办理")
     return work
@@ -136,19 +129,11 @@ def complete_step(
 ) -> SupervisedItem:
     """Complete one open step; a second completion of the same step gets Conflict, never a lost update."""
     work = work_for(session, actor, item, task_uuid)
-    step = work.step
-    outcome = HANDLERS[step](StepContext(session, actor, now, item, values))
-    try:
-        snapshot = engine.complete_step(session, item.instance_id, task_uuid, outcome.engine_data, now)
-    except (engine.StepConflict, StaleDataError, NoResultFound) as exc:
-        raise Conflict("该环节已被他人办理，请刷新页面查看最新状态") from exc
-    calendar = load_calendar(session)
-    instance = session.get(ProcessInstance, item.instance_id)
-    _after_advance(session, item, instance, snapshot, calendar, now)
-    audit.record(session, actor=actor, now=now, family=FAMILY_INSTRUCTED, subject_id=item.id,
-                 action="complete", step=step, summary=outcome.summary, opinion=outcome.opinion,
-                 details={**outcome.details, "step_name": work.step_name, "task_uuid": task_uuid,
-                          "late": bool(work.due_at and now > work.due_at)})
+    outcome = HANDLERS[work.step](StepContext(session, actor, now, item, values))
+    instance, snapshot = steps.run_step(session, actor=actor, now=now, instance_id=item.instance_id, work=work,
+                                        outcome=outcome)
+    _after_advance(session, item, instance, snapshot, load_calendar(session), now)
+    session.flush()
     return item
 
 

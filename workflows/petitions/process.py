@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from models.engine import ProcessInstance, WorkItem
+from models.engine import WorkItem
 from models.org import Role, Section, User
 from models.petitions import FAMILY_PETITION, Petition
-from workflows import audit, engine, worklist
+from workflows import audit, engine, steps, worklist
 from workflows.access import can_act
 from workflows.calendar import WorkCalendar, load_calendar
 from workflows.errors import Conflict, InvalidInput, PermissionDenied
@@ -64,14 +62,11 @@ def after_advance(session, petition, instance, snapshot, calendar, now, limits: 
 
 
 def open_work(session: Session, petition: Petition) -> list[WorkItem]:
-    return list(session.scalars(select(WorkItem).where(WorkItem.family == FAMILY_PETITION,
-                                                       WorkItem.subject_id == petition.id).order_by(WorkItem.id)))
+    return steps.open_work(session, FAMILY_PETITION, petition.id)
 
 
 def work_for(session: Session, actor: User, petition: Petition, task_uuid: str) -> WorkItem:
-    work = session.scalar(select(WorkItem).where(WorkItem.task_uuid == task_uuid))
-    if work is None or work.subject_id != petition.id or work.family != FAMILY_PETITION:
-        raise Conflict("该环节已办理完毕或已撤销，请刷新页面查看最新状态")
+    work = steps.find_work(session, FAMILY_PETITION, petition.id, task_uuid)
     if not can_act(actor, work):
         raise PermissionDenied("该环节不由您办理")
     return work
@@ -80,18 +75,11 @@ def work_for(session: Session, actor: User, petition: Petition, task_uuid: str) 
 def complete_step(session: Session, *, actor: User, now: datetime, petition: Petition, task_uuid: str,
                   values: dict, limits: Limits = DEFAULT_LIMITS) -> Petition:
     work = work_for(session, actor, petition, task_uuid)
-    step = work.step
-    outcome = HANDLERS[step](StepContext(session, actor, now, petition, values))
-    try:
-        snapshot = engine.complete_step(session, petition.instance_id, task_uuid, outcome.engine_data, now)
-    except (engine.StepConflict, StaleDataError, NoResultFound) as exc:
-        raise Conflict("该环节已被他人办理，请刷新页面查看最新状态") from exc
-    instance = session.get(ProcessInstance, petition.instance_id)
+    outcome = HANDLERS[work.step](StepContext(session, actor, now, petition, values))
+    instance, snapshot = steps.run_step(session, actor=actor, now=now, instance_id=petition.instance_id, work=work,
+                                        outcome=outcome)
     after_advance(session, petition, instance, snapshot, load_calendar(session), now, limits)
-    audit.record(session, actor=actor, now=now, family=FAMILY_PETITION, subject_id=petition.id,
-                 action="complete", step=step, summary=outcome.summary, opinion=outcome.opinion,
-                 details={**outcome.details, "step_name": work.step_name, "task_uuid": task_uuid,
-                          "late": bool(work.due_at and now > work.due_at)})
+    session.flush()
     return petition
 
 

@@ -10,16 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from models.engine import ProcessInstance, WorkItem
+from models.engine import WorkItem
 from models.org import Section, Squad, User
 from models.referrals import CLASSIFICATION_LABELS, FAMILY_REFERRAL, AccountabilityReferral
-from workflows import audit, engine, worklist
+from workflows import audit, engine, steps, worklist
 from workflows.calendar import Deadline, WorkCalendar, load_calendar
-from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from workflows.errors import InvalidInput, NotFound, PermissionDenied
 from workflows.referrals import evidence, sources
 from workflows.referrals.access import can_act_on_referral, can_refer, can_view_referral, referral_scope
 from workflows.referrals.steps import HANDLERS, StepContext
@@ -155,14 +153,11 @@ def for_source(session: Session, actor: User, family: str, subject_id: int) -> l
 
 
 def open_work(session: Session, referral: AccountabilityReferral) -> list[WorkItem]:
-    return list(session.scalars(select(WorkItem).where(
-        WorkItem.family == FAMILY_REFERRAL, WorkItem.subject_id == referral.id).order_by(WorkItem.id)))
+    return steps.open_work(session, FAMILY_REFERRAL, referral.id)
 
 
 def work_for(session: Session, actor: User, referral: AccountabilityReferral, task_uuid: str) -> WorkItem:
-    work = session.scalar(select(WorkItem).where(WorkItem.task_uuid == task_uuid))
-    if work is None or work.subject_id != referral.id or work.family != FAMILY_REFERRAL:
-        raise Conflict("该环节已办理完毕或已撤销，请刷新页面查看最新状态")
+    work = steps.find_work(session, FAMILY_REFERRAL, referral.id, task_uuid)
     if not can_act_on_referral(actor, referral, work):
         raise PermissionDenied("该环节不由您办理")
     return work
@@ -172,14 +167,8 @@ def complete_step(session: Session, *, actor: User, now: datetime, referral: Acc
                   task_uuid: str, values: dict) -> AccountabilityReferral:
     work = work_for(session, actor, referral, task_uuid)
     outcome = HANDLERS[work.step](StepContext(session, actor, now, referral, values))
-    try:
-        snapshot = engine.complete_step(session, referral.instance_id, task_uuid, outcome.engine_data, now)
-    except (engine.StepConflict, StaleDataError, NoResultFound) as exc:
-        raise Conflict("该环节已被他人办理，请刷新页面查看最新状态") from exc
-    instance = session.get(ProcessInstance, referral.instance_id)
+    instance, snapshot = steps.run_step(session, actor=actor, now=now, instance_id=referral.instance_id, work=work,
+                                        outcome=outcome)
     _after_advance(session, referral, instance, snapshot, now)
-    audit.record(session, actor=actor, now=now, family=FAMILY_REFERRAL, subject_id=referral.id, action="complete",
-                 step=work.step, summary=outcome.summary, opinion=outcome.opinion,
-                 details={**outcome.details, "step_name": work.step_name, "task_uuid": task_uuid,
-                          "late": bool(work.due_at and now > work.due_at)})
+    session.flush()
     return referral
