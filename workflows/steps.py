@@ -65,4 +65,4 @@ def run_step(session: Session, *, actor: User, now: datetime, instance_id: int, 
                  step=work.step, summary=outcome.summary, opinion=outcome.opinion,
                  details={**outcome.details, "step_name": work.step_name, "task_uuid": work.task_uuid,
                           "late": bool(work.due_at and now > work.due_at)})
-    return session.get(ProcessInstance, instance_id), snapshot
+    return snapshot.instance, snapshot

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.calendar import CalendarOverride, CalendarYear
+from workflows import txcache
 from workflows.calendar.workcalendar import WorkCalendar
 
 
@@ -17,7 +18,11 @@ def _require_aware_now(now: datetime) -> None:
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    """Build a WorkCalendar from all overrides and all years marked complete."""
+    """A WorkCalendar from all overrides and all years marked complete (read once per transaction)."""
+    return txcache.memo(session, "calendar", lambda: _read_calendar(session))
+
+
+def _read_calendar(session: Session) -> WorkCalendar:
     rows = session.execute(select(CalendarOverride.day, CalendarOverride.is_workday)).all()
     years = session.scalars(select(CalendarYear.year).where(CalendarYear.complete.is_(True))).all()
     return WorkCalendar({day: is_workday for day, is_workday in rows}, official_years=years)
@@ -37,6 +42,7 @@ def set_override(
     override.created_by_id = actor_id
     override.created_at = now
     session.flush()
+    txcache.forget(session, "calendar")
     return override
 
 
@@ -47,6 +53,7 @@ def remove_override(session: Session, *, day: date) -> bool:
         return False
     session.delete(override)
     session.flush()
+    txcache.forget(session, "calendar")
     return True
 
 
@@ -63,4 +70,5 @@ def mark_year_complete(
     record.marked_by_id = actor_id
     record.marked_at = now
     session.flush()
+    txcache.forget(session, "calendar")
     return record

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.deadlines import ClockRule
+from workflows import txcache
 from workflows.calendar import UNITS, Deadline, WorkCalendar
 from workflows.errors import InvalidInput
 
@@ -79,7 +80,9 @@ class RuleBook:
 
 
 def load_book(session: Session, family: str) -> RuleBook:
-    return RuleBook(family, list(session.scalars(select(ClockRule).where(ClockRule.family == family))))
+    """The family's clock rules (admin rows over code defaults), read once per transaction."""
+    return txcache.memo(session, ("rules", family), lambda: RuleBook(
+        family, list(session.scalars(select(ClockRule).where(ClockRule.family == family)))))
 
 
 def _check(values: dict) -> None:
@@ -109,4 +112,5 @@ def save_rule(session: Session, *, actor_id: int, now: datetime, family: str, ki
     row.pause_on_suspend = bool(values.get("pause_on_suspend", True))
     row.updated_by_id, row.updated_at = actor_id, now
     session.flush()
+    txcache.forget(session, ("rules", family))
     return row

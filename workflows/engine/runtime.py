@@ -47,6 +47,7 @@ class Snapshot:
     next_timer_at: datetime | None
     completed: bool
     data: dict = field(default_factory=dict)
+    instance: ProcessInstance | None = field(default=None, repr=False)  # the saved row (kept, not re-read)
 
 
 def deploy(session: Session, parsed: ParsedProcess, now: datetime) -> ProcessVersion:
@@ -213,4 +214,5 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, n
     instance.next_timer_at = None if snap.completed else snap.next_timer_at
     instance.updated_at = now
     session.flush()
+    snap.instance = instance
     return snap
