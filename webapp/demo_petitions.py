@@ -70,6 +70,8 @@ def _values(step: str, at: datetime, petition, users) -> dict:
 def _actor(work, petition, users):
     if work.step_group == "coordination":
         return users["xtk"]
+    if work.step != "accept" and petition.handler is not None:
+        return petition.handler  # the member who accepted does the work
     return next(u for k, u in users.items() if k.endswith("_leader") and u.squad_id == petition.squad_id)
 
 
