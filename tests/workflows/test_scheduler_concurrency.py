@@ -1,10 +1,10 @@
-"""Two schedulers (threads, each with its own engine and connections) against committed data: every
+"""Two scheduler processes (spawned OS processes, each with its own engine) against committed data: every
 ladder notification exactly once, none missed. Runs on the test database (PostgreSQL: SKIP LOCKED;
 SQLite: a file database with one writer at a time)."""
 
 from __future__ import annotations
 
-import threading
+import multiprocessing
 
 import pytest
 from sqlalchemy import func, select, text
@@ -16,8 +16,7 @@ from models.engine import WorkItem
 from models.notifications import Notification
 from tests.conftest import TEST_URL
 from tests.factories import NOW, Org, make_item
-from tests.workflows.deadlines.helpers import days, move_step, step
-from workflows import scheduler
+from tests.workflows.deadlines.helpers import days, move_step, step, tick_in_process
 from workflows.deadlines import ladder
 
 ITEMS = 60
@@ -53,28 +52,18 @@ def committed(db_engine):
 
 
 def test_two_schedulers_send_each_notification_exactly_once(committed):
-    from webapp.db import make_engine
-
     engine, org = committed
-    errors: list[BaseException] = []
-    processed: list[int] = []
-
-    def run() -> None:
-        own = make_engine(TEST_URL)
-        try:
-            for _ in range(2):
-                processed.append(scheduler.tick(lambda: Session(own, expire_on_commit=False), NOW).alerts)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            errors.append(exc)
-        finally:
-            own.dispose()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not errors
+    spawn = multiprocessing.get_context("spawn")
+    results = spawn.Queue()
+    procs = [spawn.Process(target=tick_in_process, args=(TEST_URL, NOW.isoformat(), 2, results)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=180) for _ in procs]
+    for p in procs:
+        p.join(60)
+    assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
+    processed = [n for o in outcomes for n in o]
+    print("alerts per scheduler and round:", outcomes)
     assert sum(processed) == ITEMS, "each due row claimed by exactly one scheduler"
     with Session(engine) as db:
         stages = db.scalars(select(WorkItem.alert_stage).where(WorkItem.step == "assign")).all()

@@ -43,3 +43,21 @@ def count(db, **where) -> int:
 
 def days(n: float) -> timedelta:
     return timedelta(days=n)
+
+
+def tick_in_process(url: str, now_iso: str, rounds: int, results) -> None:
+    """A scheduler in its own OS process (spawned): parse the models, tick `rounds` times, report alerts."""
+    import config
+    from webapp.db import make_engine
+    from workflows import engine, scheduler
+
+    engine.configure(config.Config.BPMN_FOLDER)
+    own = make_engine(url)
+    try:
+        now = datetime.fromisoformat(now_iso)
+        results.put([scheduler.tick(lambda: Session(own, expire_on_commit=False), now).alerts
+                     for _ in range(rounds)])
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        results.put(exc)
+    finally:
+        own.dispose()
