@@ -5,21 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
-from werkzeug.datastructures import CombinedMultiDict
 
 from models.attachments import Attachment
 from models.cases import FAMILY_MAJOR_CASE, FORM_LABELS, STAGE_LABELS, MajorCase, SupervisionForm, SupervisionLetter
 from models.cases import SupervisionRecord as Record
 from models.org import Squad, User
-from webapp import subjects
+from webapp import subjects, uploads
 from webapp.attachments.views import VISIBILITY
 from webapp.cases.forms import STEP_FORMS, OpenForm, RecordForm
 from webapp.db import session
 from webapp.extensions import actor
-from workflows import attachments, audit
+from workflows import audit
 from workflows.access import can_act
 from workflows.cases import operations
 from workflows.cases.access import can_supervise, case_scope
@@ -143,21 +142,8 @@ def show(case_id: int):
     return render_case(operations.get_visible_case(session(), actor(), case_id))
 
 
-def _uploads(form) -> list[attachments.Upload]:
-    cfg = current_app.config
-    found = []
-    for storage in form.files.data or []:
-        if storage and storage.filename:
-            upload = attachments.Upload(storage.filename, storage.mimetype or "", storage.read())
-            attachments.check(upload, cfg["ALLOWED_UPLOAD_EXTENSIONS"], cfg["MAX_CONTENT_LENGTH"])
-            found.append(upload)
-    return found
-
-
-def _save_files(db, me, now, case, step, uploads) -> None:
-    for upload in uploads:
-        attachments.save(db, actor=me, now=now, folder=current_app.config["UPLOAD_FOLDER"], family=FAMILY_MAJOR_CASE,
-                         subject_id=case.id, step=step, upload=upload)
+def _save_files(db, me, now, case, step, files) -> None:
+    uploads.save_all(db, actor=me, now=now, family=FAMILY_MAJOR_CASE, subject_id=case.id, step=step, uploads=files)
 
 
 @bp.route("/<int:case_id>/records", methods=["POST"])
@@ -167,17 +153,17 @@ def add_record(case_id: int):
     case = operations.get_visible_case(db, me, case_id)
     if not can_supervise(me):
         abort(403, "只有协调科可以登记督办记录")
-    form = _record_form(case, CombinedMultiDict([request.files, request.form]))
+    form = _record_form(case, uploads.formdata())
     if not form.validate():
         return render_case(case, status=400, record_form=form)
     now = datetime.now(UTC)
     try:
-        uploads = _uploads(form)
+        files = uploads.collect(form.files)
         rec = operations.RecordInput(form=form.form.data, held_at=form.held_at.data.replace(tzinfo=LOCAL),
                                      people=form.people.data, content=form.content.data,
                                      decisions=form.decisions.data or "")
         row = operations.add_record(db, actor=me, now=now, case=case, rec=rec)
-        _save_files(db, me, now, case, f"record-{row.id}", uploads)
+        _save_files(db, me, now, case, f"record-{row.id}", files)
     except InvalidInput as exc:
         db.rollback()
         getattr(form, exc.field or "files", form.files).errors.append(exc.message)
@@ -193,15 +179,15 @@ def complete(case_id: int, task_uuid: str):
     db, me = session(), actor()
     case = operations.get_visible_case(db, me, case_id)
     work = operations.work_for(db, me, case, task_uuid)
-    form = _step_form(work, CombinedMultiDict([request.files, request.form]))
+    form = _step_form(work, uploads.formdata())
     if not form.validate():
         return render_case(case, (work, form), 400)
     now = datetime.now(UTC)
     try:
-        uploads = _uploads(form)
-        values = {k: v for k, v in form.data.items() if k not in ("files", "csrf_token")}
-        operations.complete_step(db, actor=me, now=now, case=case, task_uuid=task_uuid, values=values)
-        _save_files(db, me, now, case, work.step, uploads)
+        files = uploads.collect(form.files)
+        operations.complete_step(db, actor=me, now=now, case=case, task_uuid=task_uuid,
+                                 values=uploads.step_values(form))
+        _save_files(db, me, now, case, work.step, files)
     except InvalidInput as exc:
         db.rollback()
         case = operations.get_visible_case(db, me, case_id)

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, or_, select
 
 from models.attachments import Attachment
 from models.items import FAMILY_INSTRUCTED, ItemKind, SupervisedItem
 from models.org import Role, Squad, User
+from webapp import uploads
 from webapp.db import session
 from webapp.extensions import actor
 from webapp.items.forms import STEP_FORMS, RegisterForm
-from workflows import attachments, audit
+from workflows import audit
 from workflows.access import can_act, item_scope
 from workflows.errors import InvalidInput
 from workflows.items import operations
@@ -121,14 +122,6 @@ def show(item_id: int):
     return _render_item(item)
 
 
-def _uploads(form) -> list[attachments.Upload]:
-    result = []
-    for storage in form.files.data or []:
-        if storage and storage.filename:
-            result.append(attachments.Upload(storage.filename, storage.mimetype or "", storage.read()))
-    return result
-
-
 @bp.route("/<int:item_id>/steps/<task_uuid>", methods=["POST"])
 @login_required
 def complete(item_id: int, task_uuid: str):
@@ -136,20 +129,16 @@ def complete(item_id: int, task_uuid: str):
     me = actor()
     item = operations.get_visible_item(db, me, item_id)
     work = operations.work_for(db, me, item, task_uuid)
-    form = _step_form(db, work, item, formdata=_formdata())
+    form = _step_form(db, work, item, formdata=uploads.formdata())
     if not form.validate():
         return _render_item(item, work, form, 400)
     now = datetime.now(UTC)
     try:
-        uploads = _uploads(form)
-        cfg = current_app.config
-        for upload in uploads:
-            attachments.check(upload, cfg["ALLOWED_UPLOAD_EXTENSIONS"], cfg["MAX_CONTENT_LENGTH"])
-        values = {k: v for k, v in form.data.items() if k not in ("files", "csrf_token")}
-        operations.complete_step(db, actor=me, now=now, item=item, task_uuid=task_uuid, values=values)
-        for upload in uploads:
-            attachments.save(db, actor=me, now=now, folder=cfg["UPLOAD_FOLDER"], family=FAMILY_INSTRUCTED,
-                             subject_id=item.id, step=work.step, upload=upload)
+        files = uploads.collect(form.files)
+        operations.complete_step(db, actor=me, now=now, item=item, task_uuid=task_uuid,
+                                 values=uploads.step_values(form))
+        uploads.save_all(db, actor=me, now=now, family=FAMILY_INSTRUCTED, subject_id=item.id, step=work.step,
+                         uploads=files)
     except InvalidInput as exc:
         db.rollback()
         item = operations.get_visible_item(db, me, item_id)
@@ -160,9 +149,3 @@ def complete(item_id: int, task_uuid: str):
     flash(f"“{work.step_name}”已办理：{item.current_step_name}" if item.status == "open"
           else f"{item.number} 已办结", "success")
     return redirect(url_for("items.show", item_id=item.id))
-
-
-def _formdata():
-    from werkzeug.datastructures import CombinedMultiDict
-
-    return CombinedMultiDict([request.files, request.form])

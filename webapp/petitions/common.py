@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, request
-from werkzeug.datastructures import CombinedMultiDict
+from flask import Blueprint, current_app
 
-from workflows import attachments
+from webapp import uploads as upload_helpers
 from workflows.petitions.deadlines import Limits
 
 bp = Blueprint("petitions", __name__, url_prefix="/petitions")
@@ -28,25 +27,12 @@ def limits() -> Limits:
     return Limits(**values)
 
 
-def formdata():
-    return CombinedMultiDict([request.files, request.form])
-
-
-def uploads(field) -> list[attachments.Upload]:
-    """The uploaded files of a MultipleFileField, checked against the upload rules (InvalidInput)."""
-    cfg = current_app.config
-    result = []
-    for storage in field.data or []:
-        if storage and storage.filename:
-            upload = attachments.Upload(storage.filename, storage.mimetype or "", storage.read())
-            attachments.check(upload, cfg["ALLOWED_UPLOAD_EXTENSIONS"], cfg["MAX_CONTENT_LENGTH"], field.name)
-            result.append(upload)
-    return result
+formdata = upload_helpers.formdata
+uploads = upload_helpers.collect
 
 
 def save_uploads(db, *, actor, now, subject_id: int, step: str | None, files) -> None:
     from models.petitions import FAMILY_PETITION
 
-    for upload in files:
-        attachments.save(db, actor=actor, now=now, folder=current_app.config["UPLOAD_FOLDER"],
-                         family=FAMILY_PETITION, subject_id=subject_id, step=step, upload=upload)
+    upload_helpers.save_all(db, actor=actor, now=now, family=FAMILY_PETITION, subject_id=subject_id, step=step,
+                            uploads=files)

@@ -7,17 +7,16 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
-from werkzeug.datastructures import CombinedMultiDict
 
 from models.attachments import Attachment
 from models.org import Role, Squad, User
 from models.referrals import CLASSIFICATION_LABELS, FAMILY_REFERRAL, AccountabilityReferral
-from webapp import subjects
+from webapp import subjects, uploads
 from webapp.attachments.views import VISIBILITY
 from webapp.db import session
 from webapp.extensions import actor
 from webapp.referrals.forms import STEP_FORMS, ReferForm
-from workflows import attachments, audit
+from workflows import audit
 from workflows.errors import InvalidInput
 from workflows.referrals import evidence
 from workflows.referrals import operations as ops
@@ -154,17 +153,6 @@ def show(referral_id: int):
     return _render(ops.get_visible_referral(session(), actor(), referral_id))
 
 
-def _uploads(form) -> list[attachments.Upload]:
-    cfg = current_app.config
-    found = []
-    for storage in form.files.data or []:
-        if storage and storage.filename:
-            upload = attachments.Upload(storage.filename, storage.mimetype or "", storage.read())
-            attachments.check(upload, cfg["ALLOWED_UPLOAD_EXTENSIONS"], cfg["MAX_CONTENT_LENGTH"])
-            found.append(upload)
-    return found
-
-
 @bp.route("/<int:referral_id>/evidence/<int:attachment_id>")
 @login_required
 def evidence_file(referral_id: int, attachment_id: int):
@@ -184,17 +172,16 @@ def complete(referral_id: int, task_uuid: str):
     db, me = session(), actor()
     referral = ops.get_visible_referral(db, me, referral_id)
     work = ops.work_for(db, me, referral, task_uuid)
-    form = STEP_FORMS[work.step](formdata=CombinedMultiDict([request.files, request.form]), prefix=work.step)
+    form = STEP_FORMS[work.step](formdata=uploads.formdata(), prefix=work.step)
     if not form.validate():
         return _render(referral, (work, form), 400)
     now = datetime.now(UTC)
     try:
-        uploads = _uploads(form)
-        values = {k: v for k, v in form.data.items() if k not in ("files", "csrf_token")}
-        ops.complete_step(db, actor=me, now=now, referral=referral, task_uuid=task_uuid, values=values)
-        for upload in uploads:
-            attachments.save(db, actor=me, now=now, folder=current_app.config["UPLOAD_FOLDER"],
-                             family=FAMILY_REFERRAL, subject_id=referral.id, step=work.step, upload=upload)
+        files = uploads.collect(form.files)
+        ops.complete_step(db, actor=me, now=now, referral=referral, task_uuid=task_uuid,
+                          values=uploads.step_values(form))
+        uploads.save_all(db, actor=me, now=now, family=FAMILY_REFERRAL, subject_id=referral.id, step=work.step,
+                         uploads=files)
     except InvalidInput as exc:
         db.rollback()
         referral = ops.get_visible_referral(db, me, referral_id)
