@@ -40,30 +40,18 @@ def sync(
     if gone:
         session.execute(delete(WorkItem).where(WorkItem.task_uuid.in_(gone)))
         hooks.work_closed(session, instance, gone, snapshot.completed, now)
-    added = []
-    for uuid, step in ready.items():
-        if uuid in existing:
-            continue
-        where = place(step)
-        row = WorkItem(
-            instance_id=instance.id,
-            task_uuid=uuid,
-            family=instance.family,
-            subject_id=instance.subject_id,
-            subject_number=label[0],
-            subject_title=label[1][:200],
-            step=step.step,
-            step_name=step.name,
-            step_group=step.group,
-            squad_id=where.squad_id,
-            section_id=where.section_id,
-            assignee_id=where.assignee_id,
-            started_at=now,
-            due_at=where.due_at,
-            due_provisional=where.due_provisional,
-        )
-        session.add(row)
-        added.append(row)
+    added = [_row(instance, step, place(step), now, label) for uuid, step in ready.items() if uuid not in existing]
+    session.add_all(added)
     session.flush()
     hooks.work_added(session, instance, added, now)
     return added
+
+
+def _row(instance: ProcessInstance, step: ReadyStep, where: Placement, now: datetime,
+         label: tuple[str, str]) -> WorkItem:
+    return WorkItem(
+        instance_id=instance.id, task_uuid=step.task_uuid, family=instance.family, subject_id=instance.subject_id,
+        subject_number=label[0], subject_title=label[1][:200], step=step.step, step_name=step.name,
+        step_group=step.group, squad_id=where.squad_id, section_id=where.section_id, assignee_id=where.assignee_id,
+        started_at=now, due_at=where.due_at, due_provisional=where.due_provisional,
+    )
