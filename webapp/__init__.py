@@ -57,3 +57,6 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (cases_bp, referrals_bp):
         app.register_blueprint(bp)
+    from webapp.bulletins.views import bp as bulletins_bp
+
+    app.register_blueprint(bulletins_bp)
