@@ -85,4 +85,6 @@ class User(Base):
     @property
     def unit_name(self) -> str:
         unit = self.squad or self.section
-        return unit.name if unit else "局领导"
+        if unit is not None:
+            return unit.name
+        return "局领导" if self.role == Role.LEADER else "系统管理"

@@ -55,7 +55,7 @@ def test_no_route_answers_500(app, as_user, org, world, role):
         resp = client.get(url)
         if resp.status_code >= 500:
             failures.append(("GET", url, resp.status_code))
-    token = token_from(client, "/")
+    token = token_from(client, "/done")
     for url in posts:
         resp = client.post(url, data={"csrf_token": token})
         if resp.status_code >= 500:

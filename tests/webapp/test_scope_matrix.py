@@ -13,7 +13,7 @@ ROLES = ["anonymous", "coordinator", "leader", "a_leader", "a_member", "b_leader
 
 # route name -> expected status per role (same order as ROLES)
 EXPECTED = {
-    "todo":        [302, 200, 200, 200, 200, 200, 200, 200, 200],
+    "todo":        [302, 200, 200, 200, 200, 200, 200, 200, 302],
     "done":        [302, 200, 200, 200, 200, 200, 200, 200, 200],
     "items":       [302, 200, 200, 200, 200, 200, 200, 200, 200],
     "new":         [302, 200, 403, 403, 403, 403, 403, 403, 403],

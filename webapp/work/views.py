@@ -30,6 +30,8 @@ def _page() -> int:
 @login_required
 def todo():
     me = actor()
+    if me.role == Role.SYSTEM_ADMIN:
+        return redirect(url_for("users.index"))  # administrators handle no work; they start at user management
     db = session()
     rows = list(db.scalars(my_work_query(me).limit(500)))
     members = []
