@@ -138,9 +138,9 @@ SQUAD_STOPS = ["investigate", "draft_reply", "rectify"]
 def _stop_for(age_days: float, rng: random.Random) -> str | None:
     """Old items are mostly closed (a few stuck with a slow squad); only recent ones wait on early steps."""
     if age_days > 30:
-        return rng.choice([None] * 10 + SQUAD_STOPS)
+        return rng.choice([None] * 24 + SQUAD_STOPS)
     if age_days > 10:
-        return rng.choice([None] * 4 + SQUAD_STOPS + ["review", "leader_signoff", "follow_up"])
+        return rng.choice([None] * 10 + SQUAD_STOPS + ["review", "leader_signoff", "follow_up"])
     return rng.choice(STOPS)
 
 
