@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import Boolean, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -51,25 +52,28 @@ class Squad(Base):
     street: Mapped[str] = mapped_column(String(64))
 
 
+class UserRole(Base):
+    """One role a user holds; a user may hold several (a squad member who is also the squad's inspector)."""
+
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]), primary_key=True
+    )
+
+
+# Display order: the first role a user holds names them in the header and lists.
+ROLE_ORDER = list(Role)
+
+
 class User(Base):
     __tablename__ = "user"
-    __table_args__ = (
-        CheckConstraint(
-            "(role NOT IN ('squad_leader', 'squad_member')) OR squad_id IS NOT NULL", name="squad_role_has_squad"
-        ),
-        CheckConstraint(
-            "(role NOT IN ('coordinator', 'section_officer')) OR section_id IS NOT NULL",
-            name="section_role_has_section",
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-    )
     squad_id: Mapped[int | None] = mapped_column(ForeignKey("squad.id"), index=True)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -77,14 +81,42 @@ class User(Base):
 
     squad: Mapped[Squad | None] = relationship()
     section: Mapped[Section | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(lazy="selectin", cascade="all, delete-orphan",
+                                                     order_by=UserRole.role)
+
+    def __init__(self, *, roles: Iterable[Role] = (), role: Role | None = None, **kw):
+        super().__init__(**kw)
+        self.roles = [role] if role is not None else list(roles)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(Role(r.role) for r in self.role_rows)
+
+    @roles.setter
+    def roles(self, wanted: Iterable[Role]) -> None:
+        wanted = {Role(r) for r in wanted}
+        self.role_rows = [r for r in self.role_rows if Role(r.role) in wanted] + [
+            UserRole(role=r) for r in sorted(wanted - self.roles, key=ROLE_ORDER.index)]
+
+    def has(self, *roles: Role | str) -> bool:
+        """Does the user hold any of these roles? (Role values or their strings, e.g. in templates.)"""
+        held = self.roles
+        return any(Role(r) in held for r in roles)
+
+    @property
+    def role(self) -> Role | None:
+        """The first role held, in display order (for labels; permission checks use `has`)."""
+        held = self.roles
+        return next((r for r in ROLE_ORDER if r in held), None)
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        held = self.roles
+        return "、".join(ROLE_LABELS[r] for r in ROLE_ORDER if r in held)
 
     @property
     def unit_name(self) -> str:
         unit = self.squad or self.section
         if unit is not None:
             return unit.name
-        return "局领导" if self.role == Role.LEADER else "系统管理"
+        return "局领导" if self.has(Role.LEADER) else "系统管理"

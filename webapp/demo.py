@@ -80,7 +80,7 @@ def load_org(db: Session, now: datetime, rng: random.Random) -> dict:
 
 def _values(step: str, rng: random.Random, org: dict, item: SupervisedItem, at: datetime) -> dict:
     squad_members = [
-        u for u in org["users"].values() if u.squad_id == item.lead_squad_id and u.role == Role.SQUAD_MEMBER
+        u for u in org["users"].values() if u.squad_id == item.lead_squad_id and u.has(Role.SQUAD_MEMBER)
     ]
     return {
         "joint_study": {"meeting_on": at.date(), "participants": "协调科、承办中队、法制科",

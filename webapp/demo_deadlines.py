@@ -33,7 +33,7 @@ def catch_up(db: Session, now: datetime) -> int:
 def _member(org: dict, item: SupervisedItem):
     if item.handler_id:
         return next(u for u in org["users"].values() if u.id == item.handler_id)
-    return next(u for u in org["users"].values() if u.squad_id == item.lead_squad_id and u.role == Role.SQUAD_LEADER)
+    return next(u for u in org["users"].values() if u.squad_id == item.lead_squad_id and u.has(Role.SQUAD_LEADER))
 
 
 def _extensions(db: Session, org: dict, items: list[SupervisedItem], now: datetime) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models.audit import AuditEntry
 from models.engine import WorkItem
 from models.notifications import Notification, NotificationSetting
-from models.org import Role, User
+from models.org import Role, User, UserRole
 
 log = logging.getLogger(__name__)
 ESCALATION_STEPS = {"leader_supervise"}  # steps the process opens on escalation (announced by the ladder)
@@ -47,7 +47,8 @@ def notify(session: Session, *, key: str, user_ids: Iterable[int], kind: str, ti
 
 
 def role_users(session: Session, roles: Iterable[Role], *, squad_id: int | None = None) -> list[int]:
-    query = select(User.id).where(User.role.in_(list(roles)), User.active.is_(True))
+    query = (select(User.id).distinct().join(UserRole, UserRole.user_id == User.id)
+             .where(UserRole.role.in_(list(roles)), User.active.is_(True)))
     if squad_id is not None:
         query = query.where(User.squad_id == squad_id)
     return list(session.scalars(query))

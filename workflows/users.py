@@ -22,32 +22,43 @@ MIN_PASSWORD = 8
 class UserData:
     username: str
     name: str
-    role: Role
+    roles: list[Role]
     squad_id: int | None = None
     section_id: int | None = None
     active: bool = True
 
+    def has(self, *roles: Role) -> bool:
+        return any(r in self.roles for r in roles)
+
 
 def _require_admin(actor: User) -> None:
-    if actor.role != Role.SYSTEM_ADMIN:
+    if not actor.has(Role.SYSTEM_ADMIN):
         raise PermissionDenied("只有系统管理员可以管理用户")
 
 
 def _check_unit(session: Session, data: UserData) -> None:
-    if data.role in SQUAD_ROLES:
+    if not data.roles:
+        raise InvalidInput("请至少选择一个角色", "roles")
+    if data.has(*SQUAD_ROLES) and data.has(*SECTION_ROLES):
+        raise InvalidInput("中队角色和科室角色不能同时担任（所属单位只能有一个）", "roles")
+    if data.has(*SQUAD_ROLES):
         if data.squad_id is None or session.get(Squad, data.squad_id) is None:
             raise InvalidInput("中队长和队员必须选择所属中队", "squad_id")
         data.section_id = None
-    elif data.role in SECTION_ROLES:
+    elif data.has(*SECTION_ROLES):
         if data.section_id is None or session.get(Section, data.section_id) is None:
             raise InvalidInput("协调科和科室人员必须选择所属科室", "section_id")
         data.squad_id = None
     else:
         data.squad_id = data.section_id = None
-    if data.role == Role.COORDINATOR:
+    if data.has(Role.COORDINATOR):
         section = session.get(Section, data.section_id)
         if section.code != "coordination":
             raise InvalidInput("协调员必须属于协调科", "section_id")
+
+
+def _role_values(roles) -> list[str]:
+    return sorted(r.value for r in roles)
 
 
 def _check_password(password: str) -> None:
@@ -62,7 +73,7 @@ def create_user(session: Session, *, actor: User, now: datetime, data: UserData,
         raise InvalidInput("该用户名已存在", "username")
     _check_unit(session, data)
     _check_password(password)
-    user = User(username=username, name=data.name.strip(), role=data.role, squad_id=data.squad_id,
+    user = User(username=username, name=data.name.strip(), roles=data.roles, squad_id=data.squad_id,
                 section_id=data.section_id, active=data.active, password_hash=generate_password_hash(password),
                 created_at=now)
     session.add(user)
@@ -77,14 +88,14 @@ def update_user(session: Session, *, actor: User, now: datetime, user_id: int, d
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("用户不存在")
-    if user.id == actor.id and (not data.active or data.role != Role.SYSTEM_ADMIN):
+    if user.id == actor.id and (not data.active or not data.has(Role.SYSTEM_ADMIN)):
         raise InvalidInput("不能停用自己或取消自己的管理员角色", "active")
     _check_unit(session, data)
-    before = {"name": user.name, "role": user.role.value, "squad_id": user.squad_id,
+    before = {"name": user.name, "roles": _role_values(user.roles), "squad_id": user.squad_id,
               "section_id": user.section_id, "active": user.active}
-    user.name, user.role, user.active = data.name.strip(), data.role, data.active
+    user.name, user.roles, user.active = data.name.strip(), data.roles, data.active
     user.squad_id, user.section_id = data.squad_id, data.section_id
-    after = {"name": user.name, "role": user.role.value, "squad_id": user.squad_id,
+    after = {"name": user.name, "roles": _role_values(user.roles), "squad_id": user.squad_id,
              "section_id": user.section_id, "active": user.active}
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     audit.record(session, actor=actor, now=now, family="user", subject_id=user.id, action="update_user",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from models.items import SupervisedItem
-from models.org import Role, Squad, User
+from models.org import Role, Squad, UserRole
 
 
 def test_load_demo_builds_a_living_bureau_once(app, db):
@@ -13,7 +13,7 @@ def test_load_demo_builds_a_living_bureau_once(app, db):
     result = runner.invoke(args=["load-demo", "--items", "40", "--petitions", "20"])
     assert result.exit_code == 0, result.output
     assert db.scalar(select(func.count(Squad.id))) == 10
-    roles = set(db.scalars(select(User.role)))
+    roles = set(db.scalars(select(UserRole.role)))
     assert roles == set(Role)
     items = list(db.scalars(select(SupervisedItem)))
     assert len(items) == 40

@@ -42,7 +42,7 @@ STEP_LABELS = {"": "整件办理期限", "assign": "交办", "accept": "签收",
 @bp.before_request
 @login_required
 def _only_admins():
-    if actor().role != Role.SYSTEM_ADMIN:
+    if not actor().has(Role.SYSTEM_ADMIN):
         raise PermissionDenied("只有系统管理员可以访问系统管理")
 
 

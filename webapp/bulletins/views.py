@@ -22,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_reader() -> None:
-    if actor().role not in READERS:
+    if not actor().has(*READERS):
         abort(403, "只有协调科和局领导可以查看月度通报")
 
 

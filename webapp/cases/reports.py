@@ -63,7 +63,7 @@ def _month_arg() -> tuple[int, int]:
 @bp.route("/figures")
 @login_required
 def figures_page():
-    if actor().role not in (Role.COORDINATOR, Role.LEADER):
+    if not actor().has(Role.COORDINATOR, Role.LEADER):
         abort(403, "只有协调科和局领导可以查看督办统计")
     year, month = _month_arg()
     data = figures.month(session(), year, month)

@@ -24,7 +24,7 @@ NEAR = timedelta(hours=24)
 
 
 def _require(*roles: Role) -> None:
-    if actor().role not in roles:
+    if not actor().has(*roles):
         raise PermissionDenied("无权查看该页面")
 
 

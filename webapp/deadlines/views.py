@@ -30,9 +30,9 @@ def visible_subject(family: str, subject_id: int):
     adapter = registry.get(family)
     subject = adapter.load(db, subject_id)
     me = actor()
-    if me.role in SEES_ALL:
+    if me.has(*SEES_ALL):
         return adapter, subject
-    if me.role in SQUAD_ROLES and adapter.squad_of(subject) == me.squad_id:
+    if me.has(*SQUAD_ROLES) and adapter.squad_of(subject) == me.squad_id:
         return adapter, subject
     raise PermissionDenied("无权查看该事项")
 
@@ -91,11 +91,11 @@ def extension(family: str, subject_id: int):
 def extensions():
     db = session()
     me = actor()
-    groups = [g for g, roles in clock.APPROVER_ROLES.items() if me.role in roles]
+    groups = [g for g, roles in clock.APPROVER_ROLES.items() if me.has(*roles)]
     query = select(ExtensionRequest).order_by(ExtensionRequest.status != "pending", ExtensionRequest.id.desc())
     if groups:
         query = query.where(ExtensionRequest.approver_group.in_(groups))
-    elif me.role in SQUAD_ROLES:
+    elif me.has(*SQUAD_ROLES):
         query = query.where(ExtensionRequest.squad_id == me.squad_id)
     else:
         raise PermissionDenied("无权查看延期申请")
@@ -108,7 +108,7 @@ def _extensions_page(rows, forms, status: int = 200):
     names = subjects.labels(db, [(r.family, r.subject_id) for r in rows])
     links = {(r.family, r.subject_id): subjects.url_for_subject(r.family, r.subject_id) for r in rows}
     me = actor()
-    can_decide = {r.id for r in rows if me.role in clock.APPROVER_ROLES[r.approver_group]}
+    can_decide = {r.id for r in rows if me.has(*clock.APPROVER_ROLES[r.approver_group])}
     return render_template("deadlines/extensions.html", rows=rows, forms=forms, names=names, links=links,
                            can_decide=can_decide, approvers=clock.APPROVER_LABELS), status
 

@@ -60,7 +60,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    if actor().role != Role.COORDINATOR:
+    if not actor().has(Role.COORDINATOR):
         abort(403, "只有协调科可以登记督办件")
     form = RegisterForm()
     if request.method == "GET":
@@ -92,7 +92,7 @@ def _step_form(db, work, item, formdata=None):
     if work.step == "accept":
         members = db.scalars(select(User).where(User.squad_id == item.lead_squad_id, User.active).order_by(User.name))
         me = actor()
-        form.handler_id.choices = [(u.id, u.name) for u in members if me.role == Role.SQUAD_LEADER or u.id == me.id]
+        form.handler_id.choices = [(u.id, u.name) for u in members if me.has(Role.SQUAD_LEADER) or u.id == me.id]
         if formdata is None:
             form.handler_id.data = me.id
     return form

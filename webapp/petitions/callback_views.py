@@ -28,10 +28,10 @@ def _month() -> str:
 
 def _squads(db) -> list[Squad]:
     me = actor()
-    if me.role not in VIEWERS:
+    if not me.has(*VIEWERS):
         abort(403)
     query = select(Squad).order_by(Squad.id)
-    if me.role in access.SQUAD_ROLES:
+    if me.has(*access.SQUAD_ROLES):
         query = query.where(Squad.id == me.squad_id)
     return list(db.scalars(query))
 
@@ -57,7 +57,7 @@ def plans():
 @bp.route("/callbacks/generate", methods=["POST"])
 @login_required
 def generate_plans():
-    if actor().role != Role.COORDINATOR:
+    if not actor().has(Role.COORDINATOR):
         abort(403, "只有协调科可以生成回访计划")
     db = session()
     form = forms.PlanForm()
@@ -93,7 +93,7 @@ def plan(plan_id: int, failed: Callback | None = None, failed_form=None, status:
     calls = list(db.scalars(select(Callback).where(Callback.plan_id == plan.id).order_by(Callback.id)))
     me = actor()
     call_forms = {c.id: (failed_form if failed is c else forms.CallbackForm(prefix=f"c{c.id}"))
-                  for c in calls if c.status != "done" and me.role == Role.COORDINATOR}
+                  for c in calls if c.status != "done" and me.has(Role.COORDINATOR)}
     return render_template("petitions/plan.html", plan=plan, calls=calls, call_forms=call_forms,
                            satisfaction=SATISFACTION, verified=callbacks.verify_plan(db, plan),
                            person=lambda p: access.petitioner(p, access.can_see_petitioner(me, p))), status

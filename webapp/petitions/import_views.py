@@ -22,7 +22,7 @@ OUTCOMES = {"created": "已登记", "duplicate": "重复（未再登记）", "re
 
 
 def _coordinator():
-    if actor().role != Role.COORDINATOR:
+    if not actor().has(Role.COORDINATOR):
         abort(403, "只有协调科可以导入台账")
 
 

@@ -102,7 +102,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    if actor().role != Role.COORDINATOR:
+    if not actor().has(Role.COORDINATOR):
         abort(403, "只有协调科可以登记信访件")
     form = forms.RegisterForm(formdata=formdata() if request.method == "POST" else None)
     form.street.choices = [("", "请选择")] + [(s, s) for s in streets(session())]
@@ -146,7 +146,7 @@ def step_form(db, work, petition, data=None):
             form.squad_id.data = petition.squad_id
     if work.step == "accept":
         members = db.scalars(select(User).where(User.squad_id == petition.squad_id, User.active).order_by(User.name))
-        form.handler_id.choices = [(u.id, u.name) for u in members if me.role == Role.SQUAD_LEADER or u.id == me.id]
+        form.handler_id.choices = [(u.id, u.name) for u in members if me.has(Role.SQUAD_LEADER) or u.id == me.id]
         if data is None:
             form.handler_id.data = me.id
     return form

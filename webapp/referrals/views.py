@@ -9,7 +9,7 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from models.attachments import Attachment
-from models.org import Role, Squad, User
+from models.org import Role, Squad, User, UserRole
 from models.referrals import CLASSIFICATION_LABELS, FAMILY_REFERRAL, AccountabilityReferral
 from webapp import subjects, uploads
 from webapp.attachments.views import VISIBILITY
@@ -55,7 +55,7 @@ def _panel_helpers():
 @login_required
 def index():
     db, me = session(), actor()
-    if me.role not in (Role.COORDINATOR, Role.LEADER, Role.SECTION_OFFICER):
+    if not me.has(Role.COORDINATOR, Role.LEADER, Role.SECTION_OFFICER):
         abort(403, "无权查看追责移送记录")
     query = referral_scope(me, select(AccountabilityReferral))
     counts = {(s, c): n for s, c, n in db.execute(
@@ -76,7 +76,8 @@ def index():
 
 def _refer_form(db, source, found, formdata=None) -> ReferForm:
     form = ReferForm(formdata=formdata)
-    users = db.scalars(select(User).where(User.active, User.role != Role.SYSTEM_ADMIN).order_by(User.squad_id, User.id))
+    users = db.scalars(select(User).where(User.active, User.id.in_(
+        select(UserRole.user_id).where(UserRole.role != Role.SYSTEM_ADMIN))).order_by(User.squad_id, User.id))
     form.target_user_id.choices = [(0, "—")] + [(u.id, f"{u.name}（{u.unit_name}）") for u in users]
     form.target_squad_id.choices = [(0, "—")] + [(s.id, s.name) for s in db.scalars(select(Squad).order_by(Squad.id))]
     form.section_id.choices = [(s.id, s.name) for s in ops.responsible_sections(db)]

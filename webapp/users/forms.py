@@ -3,6 +3,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from models.org import ROLE_LABELS
+from webapp.fields import CheckboxesField
 
 REQUIRED = "此项为必填项"
 
@@ -17,7 +18,8 @@ class UserForm(FlaskForm):
         Regexp(r"^[A-Za-z0-9_.-]+$", message="只能使用字母、数字、下划线、点和横线"),
     ])
     name = StringField("姓名", validators=[DataRequired(REQUIRED), Length(max=64, message="不能超过64个字")])
-    role = SelectField("角色", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    roles = CheckboxesField("角色", choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+                            description="可多选，例如队员同时担任本中队三级督察员")
     squad_id = SelectField("所属中队", coerce=_optional_int, validators=[Optional()])
     section_id = SelectField("所属科室", coerce=_optional_int, validators=[Optional()])
     active = BooleanField("在岗（可登录）", default=True)

@@ -21,7 +21,7 @@ bp = Blueprint("users", __name__, url_prefix="/admin/users")
 @bp.before_request
 @login_required
 def _admin_only():
-    if actor().role != Role.SYSTEM_ADMIN:
+    if not actor().has(Role.SYSTEM_ADMIN):
         abort(403, "只有系统管理员可以管理用户")
 
 
@@ -33,14 +33,15 @@ def _choices(form: UserForm) -> None:
 
 
 def _data(form: UserForm) -> users.UserData:
-    return users.UserData(username=form.username.data, name=form.name.data, role=Role(form.role.data),
-                          squad_id=form.squad_id.data, section_id=form.section_id.data, active=form.active.data)
+    return users.UserData(username=form.username.data, name=form.name.data,
+                          roles=[Role(r) for r in form.roles.data or []], squad_id=form.squad_id.data,
+                          section_id=form.section_id.data, active=form.active.data)
 
 
 @bp.route("")
 def index():
     db = session()
-    rows = list(db.scalars(select(User).order_by(User.role, User.squad_id, User.username)))
+    rows = list(db.scalars(select(User).order_by(User.squad_id.is_not(None), User.squad_id, User.username)))
     return render_template("users/index.html", rows=rows)
 
 
@@ -79,7 +80,7 @@ def edit(user_id: int):
     user = session().get(User, user_id) or abort(404)
     form = UserForm(obj=user if request.method == "GET" else None)
     if request.method == "GET":
-        form.role.data = user.role.value
+        form.roles.data = [r.value for r in user.roles]
     _choices(form)
     form.username.data = user.username
     if form.validate_on_submit() and _save(form, user) is not None:
@@ -105,6 +106,6 @@ def password(user_id: int):
             flash(f"已重置 {user.username} 的密码", "success")
             return redirect(url_for("users.index"))
     form = UserForm(obj=user)
-    form.role.data = user.role.value
+    form.roles.data = [r.value for r in user.roles]
     _choices(form)
     return render_template("users/edit.html", form=form, user=user, pw=pw), 400

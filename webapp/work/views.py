@@ -30,12 +30,12 @@ def _page() -> int:
 @login_required
 def todo():
     me = actor()
-    if me.role == Role.SYSTEM_ADMIN:
+    if me.has(Role.SYSTEM_ADMIN):
         return redirect(url_for("users.index"))  # administrators handle no work; they start at user management
     db = session()
     rows = list(db.scalars(my_work_query(me).limit(500)))
     members = []
-    if me.role == Role.SQUAD_LEADER:
+    if me.has(Role.SQUAD_LEADER):
         members = list(db.scalars(select(User).where(User.squad_id == me.squad_id, User.active).order_by(User.name)))
     links = {(w.family, w.subject_id): subjects.url_for_subject(w.family, w.subject_id) for w in rows}
     assignee_ids = {w.assignee_id for w in rows if w.assignee_id}

@@ -14,22 +14,22 @@ LEGAL = "legal"
 
 
 def _legal(user: User) -> bool:
-    return user.role == Role.SECTION_OFFICER and user.section is not None and user.section.code == LEGAL
+    return user.has(Role.SECTION_OFFICER) and user.section is not None and user.section.code == LEGAL
 
 
 def case_scope(user: User, query: Select) -> Select:
-    if user.role in SEES_ALL or _legal(user):
+    if user.has(*SEES_ALL) or _legal(user):
         return query
-    if user.role in SQUAD_ROLES:
+    if user.has(*SQUAD_ROLES):
         return query.where(MajorCase.squad_id == user.squad_id)
     return query.where(false())
 
 
 def can_view_case(user: User, case: MajorCase) -> bool:
-    if user.role in SEES_ALL or _legal(user):
+    if user.has(*SEES_ALL) or _legal(user):
         return True
-    return user.role in SQUAD_ROLES and case.squad_id == user.squad_id
+    return user.has(*SQUAD_ROLES) and case.squad_id == user.squad_id
 
 
 def can_supervise(user: User) -> bool:
-    return user.role == Role.COORDINATOR
+    return user.has(Role.COORDINATOR)

@@ -48,7 +48,7 @@ def _text(value: str | None, label: str, field: str, limit: int = 500) -> str:
 def request_extension(session, *, actor: User, now: datetime, family: str, subject_id: int, new_date: date | None,
                       reason: str) -> ExtensionRequest:
     adapter, subject = _open_subject(session, family, subject_id)
-    if actor.role not in SQUAD_ROLES or adapter.squad_of(subject) != actor.squad_id:
+    if not actor.has(*SQUAD_ROLES) or adapter.squad_of(subject) != actor.squad_id:
         raise PermissionDenied("只有承办中队可以申请延期")
     reason = _text(reason, "延期理由", "reason")
     if new_date is None or new_date <= local_day(subject.deadline_at):
@@ -85,7 +85,7 @@ def decide_extension(session, *, actor: User, now: datetime, request_id: int, ap
     req = session.get(ExtensionRequest, request_id, with_for_update=True)
     if req is None:
         raise NotFound("延期申请不存在")
-    if actor.role not in APPROVER_ROLES[req.approver_group]:
+    if not actor.has(*APPROVER_ROLES[req.approver_group]):
         raise PermissionDenied(f"该延期申请须由{APPROVER_LABELS[req.approver_group]}审批")
     if req.status != "pending":
         raise Conflict("该延期申请已审批，不能重复处理")
@@ -119,7 +119,7 @@ def decide_extension(session, *, actor: User, now: datetime, request_id: int, ap
 
 
 def _require_coordinator(actor: User) -> None:
-    if actor.role != Role.COORDINATOR:
+    if not actor.has(Role.COORDINATOR):
         raise PermissionDenied("只有协调科可以挂起或恢复计时")
 
 

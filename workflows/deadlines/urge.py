@@ -18,7 +18,7 @@ URGERS = {Role.COORDINATOR, Role.LEADER}
 
 def urge(session, *, actor: User, now: datetime, family: str, subject_id: int, task_uuid: str,
          message: str) -> Urge:
-    if actor.role not in URGERS:
+    if not actor.has(*URGERS):
         raise PermissionDenied("只有协调科或局领导可以催办")
     adapter = registry.find(family)  # any family's open step may be urged; adapters also count urges
     subject = adapter.load(session, subject_id) if adapter else None

@@ -69,7 +69,7 @@ def _after_advance(session, item, instance, snapshot, calendar, now) -> None:
 
 
 def register_item(session: Session, *, actor: User, now: datetime, reg: Registration) -> SupervisedItem:
-    if actor.role != Role.COORDINATOR:
+    if not actor.has(Role.COORDINATOR):
         raise PermissionDenied("只有协调科可以登记督办件")
     if reg.received_at > now:
         raise InvalidInput("收件时间不能晚于当前时间", "received_at")
@@ -156,7 +156,7 @@ def reassign(session: Session, *, actor: User, now: datetime, work_id: int, memb
     work = session.get(WorkItem, work_id, with_for_update=True)
     if work is None:
         raise NotFound("待办不存在")
-    if actor.role != Role.SQUAD_LEADER or work.step_group != "squad" or work.squad_id != actor.squad_id:
+    if not actor.has(Role.SQUAD_LEADER) or work.step_group != "squad" or work.squad_id != actor.squad_id:
         raise PermissionDenied("只有本中队中队长可以转办")
     member = session.get(User, member_id)
     if member is None or member.squad_id != actor.squad_id or not member.active:

@@ -52,7 +52,7 @@ def _accept(ctx: StepContext) -> StepOutcome:
     handler = ctx.session.get(User, handler_id)
     if handler is None or handler.squad_id != ctx.item.lead_squad_id or not handler.active:
         raise InvalidInput("承办人必须是本中队在岗人员", "handler_id")
-    if ctx.actor.role == Role.SQUAD_MEMBER and handler.id != ctx.actor.id:
+    if ctx.actor.has(Role.SQUAD_MEMBER) and handler.id != ctx.actor.id:
         raise InvalidInput("队员签收只能由本人承办", "handler_id")
     ctx.item.handler_id = handler.id
     return StepOutcome(f"签收，承办人：{handler.name}", ctx.text("note", "备注", required=False),

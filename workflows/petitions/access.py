@@ -16,17 +16,17 @@ SQUAD_ROLES = {Role.SQUAD_LEADER, Role.SQUAD_MEMBER}
 
 def petition_scope(user: User, query: Select) -> Select:
     """Restrict a query over Petition to what the user may see: a squad only its own petitions."""
-    if user.role in SEES_ALL:
+    if user.has(*SEES_ALL):
         return query
-    if user.role in SQUAD_ROLES:
+    if user.has(*SQUAD_ROLES):
         return query.where(Petition.squad_id == user.squad_id)
     return query.where(false())
 
 
 def can_view(user: User, petition: Petition) -> bool:
-    if user.role in SEES_ALL:
+    if user.has(*SEES_ALL):
         return True
-    return user.role in SQUAD_ROLES and petition.squad_id is not None and petition.squad_id == user.squad_id
+    return user.has(*SQUAD_ROLES) and petition.squad_id is not None and petition.squad_id == user.squad_id
 
 
 def can_see_petitioner(user: User, petition: Petition) -> bool:

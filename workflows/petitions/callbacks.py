@@ -45,7 +45,7 @@ def closed_in(session: Session, squad_id: int, month: str) -> list[tuple[int, bo
 
 def propose_plan(session: Session, *, actor: User | None, now: datetime, month: str, squad: Squad,
                  sample_percent: int) -> CallbackPlan:
-    if actor is not None and actor.role != Role.COORDINATOR:
+    if actor is not None and not actor.has(Role.COORDINATOR):
         raise PermissionDenied("只有协调科可以生成回访计划")
     if not 0 <= sample_percent <= 100:
         raise InvalidInput("抽样比例应为 0～100", "sample_percent")
@@ -101,7 +101,7 @@ def record_callback(session: Session, *, actor: User, now: datetime, callback_id
                     satisfaction: str | None = None, solved: bool | None = None, notes: str = "",
                     limits: Limits = DEFAULT_LIMITS) -> Callback:
     """Record one call; "not satisfied" or "not solved" reopens the petition for rectification."""
-    if actor.role != Role.COORDINATOR:
+    if not actor.has(Role.COORDINATOR):
         raise PermissionDenied("只有协调科可以记录回访")
     callback = session.get(Callback, callback_id, with_for_update=True)
     if callback is None:

@@ -18,7 +18,7 @@ RESULTS = {"ok": "整改到位", "problem": "发现问题"}
 
 
 def _coordinator(actor: User, what: str) -> None:
-    if actor.role != Role.COORDINATOR:
+    if not actor.has(Role.COORDINATOR):
         raise PermissionDenied(f"只有协调科可以{what}")
 
 

@@ -108,7 +108,7 @@ def record_candidates(session: Session, petition: Petition, matches: list[Match]
 
 
 def _decidable(session: Session, actor: User, candidate_id: int) -> RepeatCandidate:
-    if actor.role != Role.COORDINATOR:
+    if not actor.has(Role.COORDINATOR):
         raise PermissionDenied("只有协调科可以认定重复件")
     row = session.get(RepeatCandidate, candidate_id, with_for_update=True)
     if row is None:

@@ -97,7 +97,7 @@ def _row(data: PetitionInput, number: str, now: datetime, source: str, actor: Us
 def register(session: Session, *, actor: User | None, now: datetime, data: PetitionInput, source: str = "form",
              limits: Limits = DEFAULT_LIMITS, client_name: str = "") -> Petition:
     """Register, start the process, detect repeats. `actor` None means an API client (named)."""
-    if actor is not None and actor.role != Role.COORDINATOR:
+    if actor is not None and not actor.has(Role.COORDINATOR):
         raise PermissionDenied("只有协调科可以登记信访件")
     validate(data, now)
     if find_duplicate(session, data) is not None:

@@ -89,7 +89,7 @@ def to_input(row: dict) -> intake.PetitionInput:
 
 
 def start_job(session: Session, *, actor: User, now: datetime, filename: str, data: bytes) -> ImportJob:
-    if actor.role != Role.COORDINATOR:
+    if not actor.has(Role.COORDINATOR):
         raise PermissionDenied("只有协调科可以导入台账")
     rows = parse_workbook(data)
     job = ImportJob(filename=filename[:255] or "台账.xlsx", file_sha256=hashlib.sha256(data).hexdigest(), rows=rows,

@@ -107,7 +107,7 @@ def reopen(session: Session, *, actor: User, now: datetime, petition: Petition, 
 def extend(session: Session, *, actor: User, now: datetime, petition: Petition, days: int, reason: str,
            limits: Limits = DEFAULT_LIMITS) -> Petition:
     """Extend the conclude deadline once, by at most `limits.max_extension_days` working days."""
-    if actor.role != Role.COORDINATOR:
+    if not actor.has(Role.COORDINATOR):
         raise PermissionDenied("只有协调科可以批准延期")
     if petition.status != "open":
         raise Conflict("已办结的信访件不能延期")

@@ -55,7 +55,7 @@ def _accept(ctx: StepContext) -> StepOutcome:
     handler = ctx.session.get(User, ctx.values.get("handler_id") or ctx.actor.id)
     if handler is None or handler.squad_id != ctx.petition.squad_id or not handler.active:
         raise InvalidInput("承办人必须是本中队在岗人员", "handler_id")
-    if ctx.actor.role == Role.SQUAD_MEMBER and handler.id != ctx.actor.id:
+    if ctx.actor.has(Role.SQUAD_MEMBER) and handler.id != ctx.actor.id:
         raise InvalidInput("队员签收只能由本人承办", "handler_id")
     notified_on = ctx.date("notified_on", "受理告知日期")
     ctx.petition.handler_id = handler.id

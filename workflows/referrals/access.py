@@ -16,21 +16,21 @@ MAY_REFER = {Role.COORDINATOR, Role.LEADER}
 
 
 def can_refer(user: User) -> bool:
-    return user.role in MAY_REFER
+    return user.has(*MAY_REFER)
 
 
 def referral_scope(user: User, query: Select) -> Select:
-    if user.role in SEES_ALL:
+    if user.has(*SEES_ALL):
         return query
-    if user.role == Role.SECTION_OFFICER:
+    if user.has(Role.SECTION_OFFICER):
         return query.where(AccountabilityReferral.section_id == user.section_id)
     return query.where(false())
 
 
 def can_view_referral(user: User, referral: AccountabilityReferral) -> bool:
-    if user.role in SEES_ALL:
+    if user.has(*SEES_ALL):
         return True
-    return user.role == Role.SECTION_OFFICER and referral.section_id == user.section_id
+    return user.has(Role.SECTION_OFFICER) and referral.section_id == user.section_id
 
 
 def is_referred(user: User, referral: AccountabilityReferral) -> bool:

@@ -19,7 +19,7 @@ def test_only_the_admin_reaches_user_management(as_user, org):
 
 def test_create_a_squad_member_and_log_in(as_user, client, org, db):
     admin = as_user(org.admin)
-    data = {"username": "new_member", "name": "新队员", "role": "squad_member", "squad_id": str(org.squad_a.id),
+    data = {"username": "new_member", "name": "新队员", "roles": "squad_member", "squad_id": str(org.squad_a.id),
             "section_id": "", "active": "y", "password": "abc12345"}
     assert post_form(admin, "/admin/users/new", "/admin/users/new", data).status_code == 302
     user = db.scalar(select(User).where(User.username == "new_member"))
@@ -35,12 +35,12 @@ def test_bad_user_input_is_shown_next_to_the_field(as_user, org, db):
     admin = as_user(org.admin)
     cases = [
         ({"username": org.a_member.username}, "username", "该用户名已存在"),
-        ({"role": "squad_member", "squad_id": ""}, "squad_id", "必须选择所属中队"),
+        ({"roles": "squad_member", "squad_id": ""}, "squad_id", "必须选择所属中队"),
         ({"password": "12345678"}, "password", "同时包含字母和数字"),
         ({"username": "带空格 的名字"}, "username", "只能使用字母"),
     ]
     for over, field, message in cases:
-        data = {"username": "fresh", "name": "某人", "role": "leader", "squad_id": "", "section_id": "",
+        data = {"username": "fresh", "name": "某人", "roles": "leader", "squad_id": "", "section_id": "",
                 "active": "y", "password": "abc12345", **over}
         resp = post_form(admin, "/admin/users/new", "/admin/users/new", data)
         html = resp.get_data(as_text=True)
@@ -50,7 +50,7 @@ def test_bad_user_input_is_shown_next_to_the_field(as_user, org, db):
 
 def test_deactivated_user_cannot_log_in_and_admin_cannot_lock_out_itself(as_user, client, org, db):
     admin = as_user(org.admin)
-    data = {"name": org.a_member.name, "role": "squad_member", "squad_id": str(org.squad_a.id), "section_id": ""}
+    data = {"name": org.a_member.name, "roles": "squad_member", "squad_id": str(org.squad_a.id), "section_id": ""}
     url = f"/admin/users/{org.a_member.id}"
     assert post_form(admin, url, url, data).status_code == 302
     db.refresh(org.a_member)
@@ -58,7 +58,7 @@ def test_deactivated_user_cannot_log_in_and_admin_cannot_lock_out_itself(as_user
     resp = post_form(client, "/login", "/login", {"username": org.a_member.username, "password": PASSWORD})
     assert resp.status_code == 200 and "用户名或密码错误" in resp.get_data(as_text=True)
     admin = as_user(org.admin)
-    self_data = {"name": "管理员", "role": "system_admin", "squad_id": "", "section_id": ""}
+    self_data = {"name": "管理员", "roles": "system_admin", "squad_id": "", "section_id": ""}
     resp = post_form(admin, f"/admin/users/{org.admin.id}", f"/admin/users/{org.admin.id}", self_data)
     assert resp.status_code == 400 and "不能停用自己" in resp.get_data(as_text=True)
 
@@ -73,3 +73,29 @@ def test_reset_password(as_user, client, org, db):
     client.get("/logout")
     resp = post_form(client, "/login", "/login", {"username": org.b_member.username, "password": "newpass99"})
     assert resp.status_code == 302
+
+
+def test_a_user_may_hold_two_roles_and_sees_what_both_allow(db, org):
+    from models.org import Role
+    from workflows.access import my_work_query
+
+    org.coordinator.roles = [Role.COORDINATOR, Role.LEADER]
+    db.flush()
+    assert org.coordinator.has(Role.LEADER) and org.coordinator.has(Role.COORDINATOR)
+    assert org.coordinator.role_label == "协调员、局领导"
+    sql = str(my_work_query(org.coordinator).compile(compile_kwargs={"literal_binds": True}))
+    assert "'coordination'" in sql and "'leader'" in sql
+
+
+def test_a_squad_role_and_a_section_role_cannot_be_combined(db, org):
+    import pytest
+
+    from models.org import Role
+    from workflows import users
+    from workflows.errors import InvalidInput
+
+    data = users.UserData(username="mixed", name="某人", roles=[Role.SQUAD_MEMBER, Role.COORDINATOR],
+                          squad_id=org.squad_a.id, section_id=org.coordination.id)
+    with pytest.raises(InvalidInput) as exc:
+        users.create_user(db, actor=org.admin, now=org.admin.created_at, data=data, password="abc12345")
+    assert exc.value.field == "roles"
