@@ -5,6 +5,7 @@ from models import (  # noqa: F401
     audit,
     calendar,
     cases,
+    counters,
     deadlines,
     engine,
     items,

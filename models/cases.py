@@ -177,15 +177,6 @@ class PointCheck(Base):
         return RESULT_LABELS.get(self.result or "", "未审查")
 
 
-class LetterCounter(Base):
-    """The last letter number issued in a year; locked while a letter is numbered (no duplicates, no gaps)."""
-
-    __tablename__ = "case_letter_counter"
-
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    last_seq: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class SupervisionLetter(Base):
     """督办函: a numbered official document generated from the case record."""
 

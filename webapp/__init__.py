@@ -24,6 +24,7 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     filters.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
+    db.retry_views(app)
 
     from webapp import cli
 

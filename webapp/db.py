@@ -62,3 +62,27 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["duban.db"].new_session()
     return g.db_session
+
+
+def _rollback_request() -> None:
+    held = g.get("db_session")
+    if held is not None:
+        held.rollback()
+
+
+def retry_views(app: Flask) -> None:
+    """Run a whole request again (bounded) when its transaction lost a database race (deadlock, serialization
+    failure, SQLite busy): the view re-reads everything, so repeating it is safe and the user sees no error."""
+    from functools import wraps
+
+    from workflows import retry
+
+    def retrying(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            return retry.run(lambda: view(*args, **kwargs), _rollback_request)
+
+        return wrapper
+
+    for endpoint, view in list(app.view_functions.items()):
+        app.view_functions[endpoint] = retrying(view)

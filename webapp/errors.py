@@ -1,12 +1,20 @@
-"""One answer per error: domain errors, 404/403/409/413 and CSRF failures as Chinese pages."""
+"""One answer per error: domain errors, 404/403/409/413, CSRF failures, lost database races and unexpected
+failures as Chinese pages. Every handler first rolls back the request's session, so a failed transaction
+never breaks the error page and nothing half-done is saved."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from werkzeug.exceptions import HTTPException
 
 from workflows.errors import DomainError
+from workflows.retry import is_retryable
 
+log = logging.getLogger("duban.errors")
 MESSAGES = {
     400: "请求有误",
     403: "您无权访问该页面或执行该操作",
@@ -16,9 +24,18 @@ MESSAGES = {
     413: "上传文件过大",
     500: "系统内部错误，请联系管理员",
 }
+CONFLICT_SAVED = "与他人同时提交的内容冲突，本次提交未保存，请刷新页面后重试"
+BUSY = "系统繁忙，本次提交未保存，请稍后重试"
+
+
+def _rollback() -> None:
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
 
 
 def _page(status: int, message: str | None = None):
+    _rollback()
     text = message or MESSAGES.get(status, "请求有误")
     return render_template("error.html", status=status, message=text), status
 
@@ -30,9 +47,23 @@ def _http_error(exc):
     return _page(status, custom)
 
 
+def _unexpected(exc: Exception):
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    if isinstance(exc, IntegrityError):
+        log.warning("integrity conflict: %s", exc.orig)
+        return _page(409, CONFLICT_SAVED)
+    if isinstance(exc, DBAPIError) and is_retryable(exc):
+        log.warning("database race not resolved by retries: %s", exc.orig)
+        return _page(503, BUSY)
+    log.exception("unexpected error")
+    return _page(500)
+
+
 def init_app(app: Flask) -> None:
     for status in MESSAGES:
         app.register_error_handler(status, _http_error)
+    app.register_error_handler(Exception, _unexpected)
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):

@@ -23,6 +23,7 @@ def collect(field) -> list[attachments.Upload]:
     found = []
     for storage in field.data or []:
         if storage and storage.filename:
+            storage.stream.seek(0)  # a retried request reads the same file again
             upload = attachments.Upload(storage.filename, storage.mimetype or "", storage.read())
             attachments.check(upload, cfg["ALLOWED_UPLOAD_EXTENSIONS"], cfg["MAX_CONTENT_LENGTH"], field.name)
             found.append(upload)

@@ -66,9 +66,11 @@ def create_petition():
     except Conflict as exc:
         db.rollback()
         return _error(409, exc.message, "external_ref")
-    except IntegrityError:
+    except IntegrityError as exc:
         db.rollback()
-        return _error(409, "外部编号已登记", "external_ref")
+        if "external_ref" in str(exc.orig):  # a simultaneous post of the same reference won the race
+            return _error(409, f"外部编号 {data.external_ref.strip()} 已登记", "external_ref")
+        return _error(409, "与同时提交的请求冲突，本次未登记，请重试")
     return jsonify({"id": petition.id, "number": petition.number, "status": petition.status,
                     "squad": petition.squad.name if petition.squad else None,
                     "conclude_due_at": petition.conclude_due_at.isoformat()}), 201

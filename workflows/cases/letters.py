@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.cases import CasePoint, LetterCounter, MajorCase, PointCheck, SupervisionLetter
+from models.cases import CasePoint, MajorCase, PointCheck, SupervisionLetter
 from models.org import User
+from workflows import numbering
 from workflows.calendar import local_day
 
 ISSUER = "长宁区城市管理行政执法局"
@@ -20,25 +19,9 @@ def letter_number(year: int, seq: int) -> str:
     return f"{PREFIX}〔{year}〕{seq}号"
 
 
-def _locked_counter(session: Session, year: int) -> LetterCounter | None:
-    query = select(LetterCounter).where(LetterCounter.year == year).with_for_update()
-    return session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
-
-
 def next_seq(session: Session, year: int) -> int:
-    """Take the next number of the year. The row lock (PostgreSQL) or the single writer (SQLite) holds
-    other issuers until this transaction ends, so numbers are never duplicated; a rollback gives it back."""
-    counter = _locked_counter(session, year)
-    if counter is None:
-        try:
-            with session.begin_nested():
-                session.add(LetterCounter(year=year, last_seq=0))
-        except IntegrityError:
-            pass  # another transaction created the year's row first; lock it below
-        counter = _locked_counter(session, year)
-    counter.last_seq += 1
-    session.flush()
-    return counter.last_seq
+    """Take the next letter number of the year (the shared counter: never duplicated, a rollback gives it back)."""
+    return numbering.next_seq(session, "letter", year)
 
 
 def findings_text(points: list[PointCheck]) -> str:

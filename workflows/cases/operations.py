@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.cases import (
@@ -21,7 +21,7 @@ from models.cases import (
 )
 from models.engine import WorkItem
 from models.org import Section, Squad, User
-from workflows import audit, engine, steps, worklist
+from workflows import audit, engine, numbering, steps, worklist
 from workflows.access import can_act
 from workflows.calendar import WorkCalendar, load_calendar
 from workflows.cases import deadlines
@@ -57,9 +57,8 @@ class RecordInput:
 
 
 def _next_number(session: Session, now: datetime) -> str:
-    prefix = f"案督{now.year}-"
-    count = session.scalar(select(func.count()).where(MajorCase.number.like(prefix + "%")))
-    return f"{prefix}{count + 1:04d}"
+    return numbering.allocate(session, scope=FAMILY_MAJOR_CASE, column=MajorCase.number,
+                              prefix=lambda year: f"案督{year}-", width=4, now=now)
 
 
 def _section_id(session: Session, code: str) -> int | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from models.cases import CasePoint, MajorCase, PointCheck, SupervisionForm, SupervisionRecord
 from models.org import User
+from workflows import counting
 from workflows.calendar import load_calendar
 from workflows.cases import deadlines, letters
 from workflows.errors import InvalidInput
@@ -131,7 +132,7 @@ def _verify(ctx: StepContext) -> StepOutcome:
         raise InvalidInput("请选择核查结论", "decision")
     opinion = ctx.text("opinion", "退回意见", required=decision == "return")
     if decision == "return":
-        ctx.case.return_count += 1
+        counting.increment(ctx.session, ctx.case, "return_count")
     else:
         for row in ctx.points().values():
             if row.result == "problem":

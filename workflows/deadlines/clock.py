@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from models.deadlines import ClockEvent, ExtensionRequest
 from models.engine import WorkItem
 from models.org import Role, User
-from workflows import audit, engine, notifications
+from workflows import audit, counting, engine, notifications
 from workflows.access import SQUAD_ROLES
 from workflows.calendar import Deadline, end_of_local_day, local_day
 from workflows.deadlines import ladder, registry
@@ -66,7 +66,7 @@ def request_extension(session, *, actor: User, now: datetime, family: str, subje
                            approver_group=group, status="pending", requested_by_id=actor.id, requested_at=now)
     session.add(req)
     session.flush()
-    subject.extension_count = (subject.extension_count or 0) + 1
+    counting.increment(session, subject, "extension_count")
     _event(session, adapter, subject, "extension_requested", actor, now, old=subject.deadline_at,
            new=req.requested_deadline_at, note=reason, extension_id=req.id)
     number, _ = adapter.title_of(subject)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from models.deadlines import ClockEvent, ExtensionRequest, Urge
 from models.engine import WorkItem
 from models.org import Role, User
-from workflows import audit, notifications
+from workflows import audit, counting, notifications
 from workflows.deadlines import registry
 from workflows.errors import Conflict, InvalidInput, PermissionDenied
 
@@ -36,7 +36,7 @@ def urge(session, *, actor: User, now: datetime, family: str, subject_id: int, t
     session.add(row)
     session.flush()
     if subject is not None:
-        subject.urge_count = (subject.urge_count or 0) + 1
+        counting.increment(session, subject, "urge_count")
     session.add(ClockEvent(family=family, subject_id=subject_id, kind="urged", at=now, actor_id=actor.id,
                            note=f"「{work.step_name}」{text}"))
     audit.record(session, actor=actor, now=now, family=family, subject_id=subject_id, action="urge", step=work.step,

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.engine import ProcessInstance, WorkItem
 from models.items import FAMILY_INSTRUCTED, ItemKind, ItemStatus, SupervisedItem
 from models.org import Role, Section, User
-from workflows import audit, engine, notifications, steps, worklist
+from workflows import audit, engine, notifications, numbering, steps, worklist
 from workflows.access import can_act, can_view_item
 from workflows.calendar import WorkCalendar, load_calendar
 from workflows.deadlines.rules import load_book
@@ -37,9 +37,8 @@ class Registration:
 
 
 def _next_number(session: Session, now: datetime) -> str:
-    prefix = f"督{now.year}-"
-    count = session.scalar(select(func.count()).where(SupervisedItem.number.like(prefix + "%")))
-    return f"{prefix}{count + 1:04d}"
+    return numbering.allocate(session, scope=FAMILY_INSTRUCTED, column=SupervisedItem.number,
+                              prefix=lambda year: f"督{year}-", width=4, now=now)
 
 
 def _placement(session: Session, calendar: WorkCalendar, item: SupervisedItem, now: datetime):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.items import SupervisedItem
 from models.org import Role, Squad, User
+from workflows import counting
 from workflows.errors import InvalidInput
 from workflows.steps import StepOutcome, StepValues
 
@@ -73,7 +74,7 @@ def _decision(ctx: StepContext, key: str, what: str) -> StepOutcome:
         raise InvalidInput("请选择审核结果", "decision")
     opinion = ctx.text("opinion", "退回意见", required=decision == "return")
     if decision == "return":
-        ctx.item.return_count += 1
+        counting.increment(ctx.session, ctx.item, "return_count")
     summary = f"{what}通过" if decision == "approve" else f"{what}退回"
     return StepOutcome(summary, opinion, engine_data={key: decision}, details={"decision": decision})
 
@@ -113,7 +114,7 @@ def _follow_up(ctx: StepContext) -> StepOutcome:
 
 
 def _rectify(ctx: StepContext) -> StepOutcome:
-    ctx.item.rectify_count += 1
+    counting.increment(ctx.session, ctx.item, "rectify_count")
     return StepOutcome("完成整改", ctx.text("measures", "整改措施"))
 
 

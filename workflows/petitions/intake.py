@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.org import Role, Squad, User
 from models.petitions import CHANNELS, FAMILY_PETITION, Petition
-from workflows import audit, engine
+from workflows import audit, engine, numbering
 from workflows.calendar import load_calendar
 from workflows.errors import Conflict, InvalidInput, PermissionDenied
 from workflows.petitions import detection, normalize
@@ -59,9 +59,8 @@ def validate(data: PetitionInput, now: datetime) -> None:
 
 
 def _next_number(session: Session, now: datetime) -> str:
-    prefix = f"信{now.year}-"
-    last = session.scalar(select(func.max(Petition.number)).where(Petition.number.like(prefix + "%")))
-    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:05d}"
+    return numbering.allocate(session, scope=FAMILY_PETITION, column=Petition.number,
+                              prefix=lambda year: f"信{year}-", width=5, now=now)
 
 
 def squad_for_street(session: Session, street: str) -> Squad | None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models.engine import WorkItem
 from models.org import Role, Section, User
 from models.petitions import FAMILY_PETITION, Petition
-from workflows import audit, engine, steps, worklist
+from workflows import audit, counting, engine, steps, worklist
 from workflows.access import can_act
 from workflows.calendar import WorkCalendar, load_calendar
 from workflows.errors import Conflict, InvalidInput, PermissionDenied
@@ -92,7 +92,7 @@ def reopen(session: Session, *, actor: User, now: datetime, petition: Petition, 
     due = calendar.add_working_days(now, limits.rectify_days)
     petition.status, petition.closed_at = "open", None
     petition.rectify_due_at = due.due_at
-    petition.reopen_count += 1
+    counting.increment(session, petition, "reopen_count")
     version = engine.deploy(session, engine.get_process(PROCESS_ID), now)
     instance, snapshot = engine.start(session, version, FAMILY_PETITION, petition.id,
                                       {"petition_id": petition.id, "reopen": True}, now)

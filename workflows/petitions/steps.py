@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.org import Role, Squad, User
 from models.petitions import Petition
+from workflows import counting
 from workflows.errors import InvalidInput
 from workflows.steps import StepOutcome, StepValues
 
@@ -85,7 +86,7 @@ def _review(ctx: StepContext) -> StepOutcome:
         raise InvalidInput("请选择审核结果", "decision")
     opinion = ctx.text("opinion", "退回意见", required=decision == "return")
     if decision == "return":
-        ctx.petition.return_count += 1
+        counting.increment(ctx.session, ctx.petition, "return_count")
     return StepOutcome("审核通过，办结" if decision == "approve" else "审核退回", opinion,
                        engine_data={"review_decision": decision}, details={"decision": decision})
 

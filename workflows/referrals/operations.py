@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.engine import WorkItem
 from models.org import Section, Squad, User
 from models.referrals import CLASSIFICATION_LABELS, FAMILY_REFERRAL, AccountabilityReferral
-from workflows import audit, engine, steps, worklist
+from workflows import audit, engine, numbering, steps, worklist
 from workflows.calendar import Deadline, WorkCalendar, load_calendar
 from workflows.errors import InvalidInput, NotFound, PermissionDenied
 from workflows.referrals import evidence, sources
@@ -42,9 +42,8 @@ class ReferralInput:
 
 
 def _next_number(session: Session, now: datetime) -> str:
-    prefix = f"追责{now.year}-"
-    count = session.scalar(select(func.count()).where(AccountabilityReferral.number.like(prefix + "%")))
-    return f"{prefix}{count + 1:04d}"
+    return numbering.allocate(session, scope=FAMILY_REFERRAL, column=AccountabilityReferral.number,
+                              prefix=lambda year: f"追责{year}-", width=4, now=now)
 
 
 def default_section(session: Session) -> Section | None:
