@@ -148,3 +148,6 @@ class SchedulerFailure(Base):
     first_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_at: Mapped[datetime] = mapped_column(UTCDateTime)
     incident: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Set when the row later succeeded, or when what failed is gone or no longer due (the incident is stale).
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str] = mapped_column(String(200), default="", server_default="")

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template
+from flask import Flask, abort, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from webapp.fields import has_control_characters
 from workflows.errors import DomainError
 from workflows.retry import is_retryable
 
@@ -50,6 +51,9 @@ def _http_error(exc):
 def _unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return _http_error(exc)
+    if isinstance(exc, DataError):  # a value the database refuses (out of range, bad characters): nothing saved
+        log.warning("data refused by the database: %s", exc.orig)
+        return _page(400, "提交的数据格式不正确或超出范围，未保存，请检查后重新提交")
     if isinstance(exc, IntegrityError):
         log.warning("integrity conflict: %s", exc.orig)
         return _page(409, CONFLICT_SAVED)
@@ -60,7 +64,14 @@ def _unexpected(exc: Exception):
     return _page(500)
 
 
+def _guard_query_string() -> None:
+    for key, value in request.args.items(multi=True):
+        if has_control_characters(key) or has_control_characters(value):
+            abort(400, "链接中的查询参数含有不可见的控制字符（如空字符），请检查后重试")
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_guard_query_string)
     for status in MESSAGES:
         app.register_error_handler(status, _http_error)
     app.register_error_handler(Exception, _unexpected)

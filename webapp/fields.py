@@ -2,11 +2,46 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+
+from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 REQUIRED = "此项为必填项"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls except tab, newline, return
+BAD_CHARACTERS = "内容含有不可见的控制字符（如空字符），请删除后重新提交"
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+BAD_YEAR = f"日期超出合理范围（{FIRST_YEAR}–{LAST_YEAR} 年）"
+
+
+def has_control_characters(value: str) -> bool:
+    return bool(CONTROL.search(value))
+
+
+def _raw_texts(field) -> list[str]:
+    values = field.raw_data or []
+    return [v for v in values if isinstance(v, str)]
+
+
+class Form(FlaskForm):
+    """The base of every form: refuses control characters (a NUL byte breaks PostgreSQL text) in any field
+    and dates outside a sane range (year 1 overflows time-zone arithmetic), each next to its field."""
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            if field.type == "CSRFTokenField":
+                continue
+            if any(has_control_characters(v) for v in _raw_texts(field)):
+                field.errors = [*field.errors, BAD_CHARACTERS]
+                ok = False
+            elif isinstance(field.data, date | datetime) and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+                field.errors = [*field.errors, BAD_YEAR]
+                ok = False
+        return ok
 
 
 def text_field(label: str, max_len: int, required: bool = True, area: bool = False, **kw):

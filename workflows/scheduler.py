@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.deadlines import SchedulerFailure
 from models.engine import ProcessInstance, WorkItem
-from workflows import notifications
+from workflows import notifications, retry
 from workflows.deadlines import ladder, registry
 from workflows.deadlines.recompute import recompute_provisional
 
@@ -58,10 +58,18 @@ def _record_failure(new_session: Callable[[], Session], key: str, error: str, no
         if row is None:
             row = SchedulerFailure(key=key, attempts=0, first_at=now)
             session.add(row)
+        if row.resolved_at is not None:  # the same row fails again later: a new episode
+            row.attempts, row.first_at, row.resolved_at, row.resolution = 0, now, None, ""
         row.attempts += 1
         row.last_error, row.last_at = error[:4000], now
         row.incident = row.attempts >= MAX_ATTEMPTS
         session.commit()
+
+
+def _resolve(session: Session, key: str, now: datetime, why: str) -> None:
+    session.execute(update(SchedulerFailure).where(SchedulerFailure.key == key,
+                                                   SchedulerFailure.resolved_at.is_(None))
+                    .values(resolved_at=now, resolution=why, incident=False))
 
 
 def _run_one(new_session, key: str, job: Callable[[Session], bool], now: datetime, known: set[str],
@@ -69,9 +77,9 @@ def _run_one(new_session, key: str, job: Callable[[Session], bool], now: datetim
     """Run one claimed row in its own transaction; on error roll back, count the failure, carry on."""
     try:
         with new_session() as session:
-            done = job(session)
+            done = retry.run(lambda: job(session), session.rollback)
             if key in known:
-                session.execute(delete(SchedulerFailure).where(SchedulerFailure.key == key))
+                _resolve(session, key, now, "重试成功")
             session.commit()
             return done
     except Exception as exc:  # noqa: BLE001 - one failing row must never stop the sweep
@@ -88,8 +96,34 @@ def _due_ids(new_session, query) -> list:
 
 def _failure_keys(new_session) -> tuple[set[str], set[str]]:
     with new_session() as session:
-        rows = session.execute(select(SchedulerFailure.key, SchedulerFailure.incident)).all()
+        rows = session.execute(select(SchedulerFailure.key, SchedulerFailure.incident)
+                               .where(SchedulerFailure.resolved_at.is_(None))).all()
     return {k for k, _ in rows}, {k for k, incident in rows if incident}
+
+
+def _still_due(session: Session, key: str, now: datetime) -> bool:
+    """Is what the failure was about still there and still due? Unknown kinds of key count as due."""
+    kind, _, rest = key.partition(":")
+    if kind == "timer":
+        return bool(session.scalar(select(ProcessInstance.id).where(
+            ProcessInstance.id == int(rest), ProcessInstance.next_timer_at <= now)))
+    if kind == "work":
+        return bool(session.scalar(select(WorkItem.id).where(WorkItem.id == int(rest), WorkItem.next_alert_at <= now)))
+    if kind == "item":
+        family, _, subject_id = rest.partition(":")
+        adapter = registry.find(family)
+        return adapter is not None and bool(session.scalar(select(adapter.model.id).where(
+            adapter.model.id == int(subject_id), adapter.model.next_alert_at <= now)))
+    return True
+
+
+def resolve_stale(session: Session, now: datetime) -> int:
+    """Mark failures whose row is gone or no longer due as resolved; returns how many."""
+    keys = session.scalars(select(SchedulerFailure.key).where(SchedulerFailure.resolved_at.is_(None))).all()
+    stale = [k for k in keys if not _still_due(session, k, now)]
+    for key in stale:
+        _resolve(session, key, now, "已失效：对象已办结或不再到期")
+    return len(stale)
 
 
 def _sweep(new_session, query, key_of: Callable, job_of: Callable, now, known, incidents, result) -> int:
@@ -104,6 +138,9 @@ def _sweep(new_session, query, key_of: Callable, job_of: Callable, now, known, i
 def tick(new_session: Callable[[], Session], now: datetime, *, mailer: notifications.Mailer | None = None,
          batch: int = BATCH) -> TickResult:
     result = TickResult()
+    with new_session() as session:
+        resolve_stale(session, now)
+        session.commit()
     known, incidents = _failure_keys(new_session)
     args = (now, known, incidents, result)
     result.timers = _sweep(
@@ -134,11 +171,15 @@ def _recompute(new_session, now: datetime, result: TickResult, known: set[str]) 
     _run_one(new_session, "recompute", job, now, known, result)
 
 
-def incidents(session: Session) -> list[SchedulerFailure]:
-    return list(session.scalars(select(SchedulerFailure).order_by(SchedulerFailure.incident.desc(),
-                                                                 SchedulerFailure.last_at.desc())))
+def incidents(session: Session, limit: int = 200) -> list[SchedulerFailure]:
+    """Open failures first (incidents, then retrying), then the most recently resolved ones."""
+    return list(session.scalars(select(SchedulerFailure).order_by(
+        SchedulerFailure.resolved_at.is_not(None), SchedulerFailure.incident.desc(),
+        SchedulerFailure.last_at.desc(), SchedulerFailure.id.desc()).limit(limit)))
 
 
 def retry_incident(session: Session, failure_id: int) -> bool:
-    """An admin clears an incident: the row is retried at the next tick."""
-    return bool(session.execute(delete(SchedulerFailure).where(SchedulerFailure.id == failure_id)).rowcount)
+    """An admin clears an incident: the row is tried again at the next tick (and resolved when it succeeds)."""
+    return bool(session.execute(update(SchedulerFailure).where(
+        SchedulerFailure.id == failure_id, SchedulerFailure.resolved_at.is_(None))
+        .values(incident=False, attempts=0)).rowcount)

@@ -83,6 +83,23 @@ def test_a_failing_row_is_retried_then_becomes_an_incident(db, org, connection, 
     scheduler.tick(session_factory(connection), NOW)
     assert db.scalar(select(func.count()).where(Notification.task_uuid == step(db, items[0], "assign").task_uuid,
                                                 Notification.kind == "overdue")) >= 1
+    db.refresh(failure)
+    assert failure.resolved_at == NOW and failure.resolution == "重试成功" and not failure.incident
+
+
+def test_an_incident_whose_step_is_gone_resolves_itself(db, org, connection):
+    items = overdue_items(db, org, n=1)
+    work = step(db, items[0], "assign")
+    failure = SchedulerFailure(key=f"work:{work.id}", attempts=3, last_error="boom", first_at=NOW, last_at=NOW,
+                               incident=True)
+    db.add(failure)
+    operations.complete_step(db, actor=org.coordinator, now=NOW, item=items[0], task_uuid=work.task_uuid,
+                             values={"lead_squad_id": org.squad_a.id})
+    db.flush()
+    scheduler.tick(session_factory(connection), NOW)
+    db.refresh(failure)
+    assert failure.resolved_at == NOW and failure.resolution.startswith("已失效") and not failure.incident
+    assert failure in scheduler.incidents(db), "still listed, as resolved"
 
 
 def test_crash_between_claim_and_commit_loses_and_doubles_nothing(db, org, connection, monkeypatch):

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from webapp.fields import Form
 from workflows.deadlines.rules import UNIT_LABELS
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     day = DateField("日期", validators=[InputRequired("请填写日期")])
     is_workday = RadioField("类型", choices=[("0", "休息日（节假日）"), ("1", "工作日（调休上班）")],
                             validators=[InputRequired("请选择类型")])
     note = StringField("说明", validators=[Optional(), Length(max=200, message="不能超过200个字")])
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     kind = SelectField("种类", coerce=int, validators=[InputRequired("请选择种类")])
     step = SelectField("环节", validators=[Optional()])
     unit = SelectField("计时单位", choices=list(UNIT_LABELS.items()), validators=[InputRequired("请选择计时单位")])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -14,11 +13,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from models.cases import FORM_LABELS, POINT_LABELS, RESULT_LABELS, STAGE_LABELS, CasePoint
-from webapp.fields import CheckboxesField
+from webapp.fields import CheckboxesField, Form
 from webapp.fields import text_field as _text
 
 
-class OpenForm(FlaskForm):
+class OpenForm(Form):
     title = _text("案件名称", 200)
     case_number = _text("网上办案系统案件编号", 64, required=False)
     parties = _text("当事人", 300, required=False)
@@ -32,7 +31,7 @@ class OpenForm(FlaskForm):
     matters = _text("督办事项", 2000, required=False, area=True, description="写入督办函；不填则按案件名称生成")
 
 
-class RecordForm(FlaskForm):
+class RecordForm(Form):
     form = SelectField("督办方式", validators=[InputRequired("请选择督办方式")])
     held_at = DateTimeLocalField("督办时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写督办时间")])
     people = _text("参加人员 / 与会人员 / 通话对象", 300)
@@ -41,7 +40,7 @@ class RecordForm(FlaskForm):
     files = MultipleFileField("照片及材料", description="现场照片、会议签到表等，可多选")
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     files = MultipleFileField("附件", description="可多选")
 
 

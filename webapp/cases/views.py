@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models.attachments import Attachment
 from models.cases import FAMILY_MAJOR_CASE, FORM_LABELS, STAGE_LABELS, MajorCase, SupervisionForm, SupervisionLetter
@@ -18,6 +18,7 @@ from webapp.attachments.views import VISIBILITY
 from webapp.cases.forms import STEP_FORMS, OpenForm, RecordForm
 from webapp.db import session
 from webapp.extensions import actor
+from webapp.paging import paginate
 from workflows import audit
 from workflows.access import can_act
 from workflows.cases import operations
@@ -26,7 +27,6 @@ from workflows.errors import InvalidInput
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 LOCAL = ZoneInfo("Asia/Shanghai")
-PAGE = 50
 
 
 def _load_cases(db, ids: set[int]) -> dict[int, tuple[str, str]]:
@@ -66,12 +66,10 @@ def _matrix(db, me) -> dict:
 def index():
     db, me = session(), actor()
     query = _filtered(case_scope(me, select(MajorCase)), request.args)
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    cases = list(db.scalars(query.order_by(MajorCase.registered_at.desc()).offset((page - 1) * PAGE).limit(PAGE)))
+    found = paginate(db, query, MajorCase.registered_at.desc(), unique=MajorCase.id.desc())
     squads = list(db.scalars(select(Squad).order_by(Squad.id)))
-    return render_template("cases/index.html", cases=cases, total=total, page=page, squads=squads,
-                           pages=max((total + PAGE - 1) // PAGE, 1), forms=FORM_LABELS, matrix=_matrix(db, me))
+    return render_template("cases/index.html", cases=found.rows, total=found.total, page=found.page, squads=squads,
+                           pages=found.pages, forms=FORM_LABELS, matrix=_matrix(db, me))
 
 
 def _open_form(db, formdata=None) -> OpenForm:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from webapp.fields import Form
 
 REQUIRED = "此项为必填项"
 
@@ -15,25 +16,25 @@ def _area(label: str, required: bool = True, max_len: int = 500):
                          render_kw={"rows": 3})
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(Form):
     new_date = DateField("申请延期至", validators=[InputRequired("请填写申请的新期限")],
                          description="新期限须晚于当前期限；按当日 24 时截止")
     reason = _area("延期理由")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField("审批结果", choices=[("approve", "同意延期"), ("refuse", "不同意")],
                           validators=[InputRequired("请选择审批结果")])
     opinion = _area("审批意见", required=False)
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(Form):
     reason = _area("挂起原因")
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(Form):
     note = _area("恢复说明", required=False)
 
 
-class UrgeForm(FlaskForm):
+class UrgeForm(Form):
     message = _area("催办内容")

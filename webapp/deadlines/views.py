@@ -118,8 +118,8 @@ def _extensions_page(rows, forms, status: int = 200):
 def decide(request_id: int):
     db = session()
     req = db.get(ExtensionRequest, request_id)
-    if req is None:
-        raise NotFound("延期申请不存在")
+    if req is None or not actor().has(*clock.APPROVER_ROLES[req.approver_group]):
+        raise NotFound("延期申请不存在")  # scope before validation: a refused form never shows another's request
     form = DecisionForm(prefix=f"r{req.id}")
     if form.validate_on_submit():
         try:

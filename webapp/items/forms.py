@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, DateTimeLocalField, RadioField, SelectField
 from wtforms.validators import InputRequired, Optional
 
 from models.items import KIND_LABELS
+from webapp.fields import Form
 from webapp.fields import text_field as _text
 from workflows.items.steps import FOLLOW_UP_METHODS, REPLY_METHODS, SATISFACTION
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     kind = SelectField("督办件种类", coerce=int, choices=[(int(k), v) for k, v in KIND_LABELS.items()],
                        validators=[InputRequired("请选择种类")])
     title = _text("标题", 200)
@@ -26,7 +26,7 @@ class RegisterForm(FlaskForm):
     needs_study = BooleanField("需要专案研究")
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     files = MultipleFileField("附件（证据材料）", description="可多选；支持图片、PDF、Office 文档等")
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from models.attachments import Attachment
 from models.items import FAMILY_INSTRUCTED, ItemKind, SupervisedItem
@@ -16,6 +16,7 @@ from webapp import uploads
 from webapp.db import session
 from webapp.extensions import actor
 from webapp.items.forms import STEP_FORMS, RegisterForm
+from webapp.paging import paginate
 from workflows import audit
 from workflows.access import can_act, item_scope
 from workflows.errors import InvalidInput
@@ -23,7 +24,6 @@ from workflows.items import operations
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 LOCAL = ZoneInfo("Asia/Shanghai")
-PAGE = 50
 
 
 def _filtered(query, args):
@@ -48,13 +48,10 @@ def _filtered(query, args):
 def index():
     db = session()
     query = _filtered(item_scope(actor(), select(SupervisedItem)), request.args)
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    items = list(db.scalars(query.order_by(SupervisedItem.status.desc(), SupervisedItem.deadline_at)
-                            .offset((page - 1) * PAGE).limit(PAGE)))
+    found = paginate(db, query, SupervisedItem.status.desc(), SupervisedItem.deadline_at, unique=SupervisedItem.id)
     squads = list(db.scalars(select(Squad).order_by(Squad.id)))
-    return render_template("items/index.html", items=items, total=total, page=page,
-                           pages=max((total + PAGE - 1) // PAGE, 1), squads=squads, kinds=list(ItemKind))
+    return render_template("items/index.html", items=found.rows, total=found.total, page=found.page,
+                           pages=found.pages, squads=squads, kinds=list(ItemKind))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -6,17 +6,17 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models.notifications import Notification, NotificationSetting
 from webapp import subjects
 from webapp.db import session
 from webapp.extensions import actor
 from webapp.notifications.forms import EmailForm
+from webapp.paging import paginate
 from workflows import notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-PAGE = 50
 KIND_LABELS = {"assigned": "待办", "returned": "退回", "urged": "催办", "warning": "临期预警", "overdue": "超期",
                "escalated": "升级", "extension": "延期", "clock": "时限"}
 
@@ -49,13 +49,11 @@ def index():
     kind = request.args.get("kind")
     if kind in KIND_LABELS:
         query = query.where(Notification.kind == kind)
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows = list(db.scalars(query.order_by(Notification.read_at.is_not(None), Notification.created_at.desc(),
-                                          Notification.id.desc()).offset((page - 1) * PAGE).limit(PAGE)))
-    links = {n.id: link_for(n) for n in rows}
-    return render_template("notifications/index.html", rows=rows, links=links, total=total, page=page,
-                           pages=max((total + PAGE - 1) // PAGE, 1), kinds=KIND_LABELS)
+    found = paginate(db, query, Notification.read_at.is_not(None), Notification.created_at.desc(),
+                     unique=Notification.id.desc())
+    links = {n.id: link_for(n) for n in found.rows}
+    return render_template("notifications/index.html", rows=found.rows, links=links, total=found.total,
+                           page=found.page, pages=found.pages, kinds=KIND_LABELS)
 
 
 @bp.route("/<int:note_id>/open", methods=["POST"])

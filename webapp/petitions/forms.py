@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import DateField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from models.petitions import CHANNELS, MISCONDUCT, SATISFACTION
+from webapp.fields import Form
 from webapp.fields import text_field as _text
 from workflows.petitions.checks import RESULTS
 from workflows.petitions.steps import REPLY_METHODS
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     channel = SelectField("来源渠道", choices=list(CHANNELS.items()), validators=[InputRequired("请选择来源渠道")])
     external_ref = _text("外部编号", 64, required=False, description="12345 工单号或网上信访件编号，用于防止重复登记")
     received_at = DateTimeLocalField("收件时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写收件时间")])
@@ -27,7 +27,7 @@ class RegisterForm(FlaskForm):
     files = MultipleFileField("附件")
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     files = MultipleFileField("附件（证据材料）", description="可多选；支持图片、PDF、Office 文档等")
 
 
@@ -76,13 +76,13 @@ STEP_FORMS: dict[str, type[StepForm]] = {
 }
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(Form):
     days = IntegerField("延期（工作日）",
                         validators=[InputRequired("请填写延期天数"), NumberRange(1, 90, "天数不正确")])
     reason = _text("延期理由", 1000, area=True)
 
 
-class CallbackForm(FlaskForm):
+class CallbackForm(Form):
     reached = RadioField("是否联系上", choices=[("yes", "已联系上"), ("no", "未联系上")],
                          validators=[InputRequired("请选择是否联系上")])
     satisfaction = RadioField("满意度", choices=list(SATISFACTION.items()), validators=[Optional()])
@@ -90,24 +90,24 @@ class CallbackForm(FlaskForm):
     notes = _text("回访情况", 2000, required=False, area=True, description="不满意或未解决时必须说明，将重新交办整改")
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     month = StringField("回访月份", validators=[InputRequired("请填写月份")])
     sample_percent = IntegerField("非重复件抽样比例（%）", validators=[InputRequired("请填写抽样比例"),
                                                                 NumberRange(0, 100, "比例应为 0～100")])
 
 
-class SpotCheckForm(FlaskForm):
+class SpotCheckForm(Form):
     checked_on = DateField("抽查日期", validators=[InputRequired("请填写抽查日期")])
     result = RadioField("抽查结论", choices=list(RESULTS.items()), validators=[InputRequired("请选择抽查结论")])
     findings = _text("抽查情况", 3000, area=True)
     files = MultipleFileField("现场照片")
 
 
-class FindingForm(FlaskForm):
+class FindingForm(Form):
     classification = SelectField("问题类型", choices=list(MISCONDUCT.items()))
     source = SelectField("发现途径", choices=[("callback", "回访"), ("spot_check", "抽查"), ("handling", "办理过程")])
     description = _text("问题描述", 3000, area=True)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("台账文件（.xlsx）")

@@ -24,14 +24,13 @@ from webapp import subjects
 from webapp.attachments.views import VISIBILITY
 from webapp.db import session
 from webapp.extensions import actor
+from webapp.paging import paginate
 from webapp.petitions import forms
 from webapp.petitions.common import LOCAL, bp, formdata, limits, save_uploads, uploads
 from workflows import audit
 from workflows.access import can_act
 from workflows.errors import InvalidInput
 from workflows.petitions import access, intake, months, process
-
-PAGE = 50
 
 
 def streets(db) -> list[str]:
@@ -57,7 +56,9 @@ def _filtered(query, args):
                         ("satisfaction", Petition.satisfaction), ("status", Petition.status)):
         value = (args.get(key) or "").strip()
         if value:
-            query = query.where(column == (int(value) if key == "squad" and value.isdigit() else value))
+            if key == "squad":
+                value = args.get("squad", type=int)  # "²" is a digit to isdigit() but not to int()
+            query = query.where(column == value)
     if (args.get("category") or "").strip():
         query = query.where(Petition.category.like(f"%{args['category'].strip()[:30]}%"))
     if months.MONTH.match(args.get("month") or ""):
@@ -88,13 +89,11 @@ def chain_sizes(db, petitions) -> dict[int, int]:
 def index():
     db = session()
     query = _filtered(access.petition_scope(actor(), select(Petition)), request.args)
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows = list(db.scalars(query.order_by(Petition.received_at.desc(), Petition.id.desc())
-                           .offset((page - 1) * PAGE).limit(PAGE)))
+    found = paginate(db, query, Petition.received_at.desc(), unique=Petition.id.desc())
+    rows = found.rows
     squads = list(db.scalars(select(Squad).order_by(Squad.id)))
-    return render_template("petitions/index.html", petitions=rows, total=total, page=page, squads=squads,
-                           pages=max((total + PAGE - 1) // PAGE, 1), chains=chain_sizes(db, rows),
+    return render_template("petitions/index.html", petitions=rows, total=found.total, page=found.page,
+                           squads=squads, pages=found.pages, chains=chain_sizes(db, rows),
                            channels=CHANNELS, satisfaction=SATISFACTION, streets=streets(db),
                            masked=lambda p: access.petitioner(p, full=False))
 

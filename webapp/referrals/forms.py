@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional
 
 from models.referrals import CLASSIFICATION_LABELS, OUTCOME_LABELS
-from webapp.fields import CheckboxesField
+from webapp.fields import CheckboxesField, Form
 from webapp.fields import text_field as _text
 
 
@@ -23,7 +22,7 @@ class FreeCheckboxesField(CheckboxesField):
         pass
 
 
-class ReferForm(FlaskForm):
+class ReferForm(Form):
     family = HiddenField()
     subject_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired("缺少移送来源")])
     classification = RadioField("问题类型", choices=[(k.value, v) for k, v in CLASSIFICATION_LABELS.items()],
@@ -38,7 +37,7 @@ class ReferForm(FlaskForm):
     section_id = SelectField("责任科室", coerce=int, validators=[InputRequired("请选择责任科室")])
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     files = MultipleFileField("附件", description="可多选")
 
 

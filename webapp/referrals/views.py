@@ -15,6 +15,7 @@ from webapp import subjects, uploads
 from webapp.attachments.views import VISIBILITY
 from webapp.db import session
 from webapp.extensions import actor
+from webapp.paging import paginate
 from webapp.referrals.forms import STEP_FORMS, ReferForm
 from workflows import audit
 from workflows.errors import InvalidInput
@@ -23,7 +24,6 @@ from workflows.referrals import operations as ops
 from workflows.referrals.access import can_act_on_referral, can_refer, referral_scope, shows_referrer
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
-PAGE = 50
 STATUS_LABELS = {"open": "办理中", "closed": "已办结"}
 
 
@@ -65,12 +65,10 @@ def index():
         query = query.where(AccountabilityReferral.status == request.args["status"])
     if request.args.get("classification") in CLASSIFICATION_LABELS:
         query = query.where(AccountabilityReferral.classification == request.args["classification"])
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    order = (AccountabilityReferral.status.desc(), AccountabilityReferral.referred_at.desc())
-    rows = list(db.scalars(query.order_by(*order).offset((page - 1) * PAGE).limit(PAGE)))
-    return render_template("referrals/index.html", rows=rows, total=total, page=page, counts=counts,
-                           pages=max((total + PAGE - 1) // PAGE, 1), statuses=STATUS_LABELS,
+    found = paginate(db, query, AccountabilityReferral.status.desc(), AccountabilityReferral.referred_at.desc(),
+                     unique=AccountabilityReferral.id.desc())
+    return render_template("referrals/index.html", rows=found.rows, total=found.total, page=found.page,
+                           counts=counts, pages=found.pages, statuses=STATUS_LABELS,
                            classifications=CLASSIFICATION_LABELS, me=me)
 
 

@@ -1,9 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from models.org import ROLE_LABELS
-from webapp.fields import CheckboxesField
+from webapp.fields import CheckboxesField, Form
 
 REQUIRED = "此项为必填项"
 
@@ -12,7 +11,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField("用户名", validators=[
         DataRequired(REQUIRED), Length(max=64, message="不能超过64个字符"),
         Regexp(r"^[A-Za-z0-9_.-]+$", message="只能使用字母、数字、下划线、点和横线"),
@@ -27,6 +26,6 @@ class UserForm(FlaskForm):
                              description="新建用户时必填：至少8位，同时包含字母和数字")
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField("新密码", validators=[DataRequired(REQUIRED), Length(max=128, message="密码过长")],
                              description="至少8位，同时包含字母和数字")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models.audit import AuditEntry
 from models.items import SupervisedItem
@@ -14,16 +14,12 @@ from models.org import Role, User
 from webapp import subjects
 from webapp.db import session
 from webapp.extensions import actor
+from webapp.paging import paginate
 from workflows.access import my_work_query
 from workflows.errors import DomainError
 from workflows.items import operations
 
 bp = Blueprint("work", __name__)
-PAGE = 50
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @bp.route("/")
@@ -50,12 +46,12 @@ def done():
     me = actor()
     db = session()
     query = select(AuditEntry).where(AuditEntry.actor_id == me.id, AuditEntry.action == "complete")
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    entries = list(db.scalars(query.order_by(AuditEntry.at.desc()).offset((_page() - 1) * PAGE).limit(PAGE)))
+    found = paginate(db, query, AuditEntry.at.desc(), unique=AuditEntry.id.desc())
+    entries = found.rows
     names = subjects.labels(db, [(e.family, e.subject_id) for e in entries])
     links = {(e.family, e.subject_id): subjects.url_for_subject(e.family, e.subject_id) for e in entries}
-    return render_template("work/done.html", entries=entries, names=names, links=links, total=total,
-                           page=_page(), pages=max((total + PAGE - 1) // PAGE, 1))
+    return render_template("work/done.html", entries=entries, names=names, links=links, total=found.total,
+                           page=found.page, pages=found.pages)
 
 
 @bp.route("/registered")
@@ -64,11 +60,9 @@ def registered():
     me = actor()
     db = session()
     query = select(SupervisedItem).where(SupervisedItem.registered_by_id == me.id)
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    items = list(db.scalars(query.order_by(SupervisedItem.registered_at.desc())
-                            .offset((_page() - 1) * PAGE).limit(PAGE)))
-    return render_template("work/registered.html", items=items, total=total, page=_page(),
-                           pages=max((total + PAGE - 1) // PAGE, 1))
+    found = paginate(db, query, SupervisedItem.registered_at.desc(), unique=SupervisedItem.id.desc())
+    return render_template("work/registered.html", items=found.rows, total=found.total, page=found.page,
+                           pages=found.pages)
 
 
 def _back():

@@ -70,4 +70,5 @@ def test_incidents_page_and_retry(db, org, as_user):
     admin = as_user(org.admin)
     assert "RuntimeError: boom" in admin.get("/admin/incidents").get_data(as_text=True)
     assert post_form(admin, "/admin/incidents", f"/admin/incidents/{failure.id}/retry", {}).status_code == 302
-    assert db.scalar(select(SchedulerFailure)) is None
+    db.refresh(failure)
+    assert (failure.incident, failure.attempts, failure.resolved_at) == (False, 0, None), "retried at the next tick"

@@ -73,7 +73,12 @@ def test_extension_permissions(db, org, as_user):
     coordinator = as_user(org.coordinator)
     resp = post_form(coordinator, "/deadlines/extensions", f"/deadlines/extensions/{req.id}/decide",
                      {f"r{req.id}-decision": "approve"})
-    assert resp.status_code == 403, "kinds 1–3 need a leader"
+    assert resp.status_code == 404, "kinds 1–3 need a leader: the coordinator does not even see the request"
+    outsider = as_user(org.b_leader)
+    refused = post_form(outsider, "/deadlines/extensions", f"/deadlines/extensions/{req.id}/decide",
+                        {f"r{req.id}-decision": ""})
+    assert refused.status_code == 404 and item.number not in refused.get_data(as_text=True), \
+        "scope is checked before validation: a refused form never shows another squad's request"
     leader = as_user(org.leader)
     assert post_form(leader, "/deadlines/extensions", f"/deadlines/extensions/{req.id}/decide",
                      {f"r{req.id}-decision": "approve"}).status_code == 302
