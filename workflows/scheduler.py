@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models.deadlines import SchedulerFailure
 from models.engine import ProcessInstance, WorkItem
-from workflows import notifications, retry
+from workflows import families, notifications, retry
 from workflows.deadlines import ladder, registry
 from workflows.deadlines.recompute import recompute_provisional
 
@@ -43,6 +43,10 @@ class TickResult:
 
 
 def _fire_instance(session: Session, instance_id: int, now: datetime) -> bool:
+    owner = session.execute(select(ProcessInstance.family, ProcessInstance.subject_id)
+                            .where(ProcessInstance.id == instance_id)).first()
+    if owner is None or families.lock(session, owner.family, owner.subject_id, skip_locked=True) is None:
+        return False  # the subject is being changed right now: its timers fire at the next tick
     instance = session.execute(
         select(ProcessInstance).where(ProcessInstance.id == instance_id, ProcessInstance.next_timer_at <= now)
         .with_for_update(skip_locked=True).execution_options(populate_existing=True)).scalar()

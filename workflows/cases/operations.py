@@ -21,7 +21,7 @@ from models.cases import (
 )
 from models.engine import WorkItem
 from models.org import Section, Squad, User
-from workflows import audit, engine, numbering, steps, worklist
+from workflows import audit, engine, families, numbering, steps, worklist
 from workflows.access import can_act
 from workflows.calendar import WorkCalendar, load_calendar
 from workflows.cases import deadlines
@@ -163,6 +163,7 @@ def complete_step(
     session: Session, *, actor: User, now: datetime, case: MajorCase, task_uuid: str, values: dict
 ) -> MajorCase:
     """Complete one open step; a second completion of the same step gets Conflict, never a lost update."""
+    families.lock(session, FAMILY_MAJOR_CASE, case.id)
     work = work_for(session, actor, case, task_uuid)
     outcome = HANDLERS[work.step](StepContext(session, actor, now, case, values))
     instance, snapshot = steps.run_step(session, actor=actor, now=now, instance_id=case.instance_id, work=work,

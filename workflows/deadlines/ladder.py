@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from models.deadlines import OverdueRecord
 from models.engine import WorkItem
 from models.org import Role
-from workflows import audit, notifications
+from workflows import audit, families, notifications
 from workflows.calendar import LOCAL_TZ, WorkCalendar, end_of_local_day, load_calendar, local_day
 from workflows.deadlines import registry
 from workflows.deadlines.rules import Rule, load_book
@@ -187,10 +187,10 @@ def arm_subject(ctx: Context, adapter: registry.FamilyClock, subject: Any) -> No
 
 
 def process_work(session: Session, work_id: int, now: datetime) -> bool:
-    """Send the due stages of one open step, under its row lock; False when another sweep has it."""
-    work = session.execute(select(WorkItem).where(WorkItem.id == work_id, WorkItem.next_alert_at <= now)
-                           .with_for_update(skip_locked=True).execution_options(populate_existing=True)).scalar()
-    if work is None:
+    """Send the due stages of one open step, under its subject's and its own row lock (in that order, like every
+    web action); False when another transaction holds either."""
+    work = families.lock_work(session, work_id, skip_locked=True)
+    if work is None or work.next_alert_at is None or work.next_alert_at > now:
         return False
     times = _work_times(Context(session), work)
     if times is None:

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from models.deadlines import ClockEvent, ExtensionRequest, Urge
 from models.engine import WorkItem
 from models.org import Role, User
-from workflows import audit, counting, notifications
-from workflows.deadlines import registry
-from workflows.errors import Conflict, InvalidInput, PermissionDenied
+from workflows import audit, counting, families, notifications
+from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 URGERS = {Role.COORDINATOR, Role.LEADER}
 
@@ -20,8 +19,9 @@ def urge(session, *, actor: User, now: datetime, family: str, subject_id: int, t
          message: str) -> Urge:
     if not actor.has(*URGERS):
         raise PermissionDenied("只有协调科或局领导可以催办")
-    adapter = registry.find(family)  # any family's open step may be urged; adapters also count urges
-    subject = adapter.load(session, subject_id) if adapter else None
+    subject = families.lock(session, family, subject_id)  # subject first: the global lock order
+    if subject is None:
+        raise NotFound("督办对象不存在")
     work = session.scalar(select(WorkItem).where(WorkItem.task_uuid == task_uuid))
     if work is None or work.family != family or work.subject_id != subject_id:
         raise Conflict("该环节已办理完毕，无需催办")
@@ -35,7 +35,7 @@ def urge(session, *, actor: User, now: datetime, family: str, subject_id: int, t
                squad_id=work.squad_id, target_id=work.assignee_id, message=text, urged_by_id=actor.id, urged_at=now)
     session.add(row)
     session.flush()
-    if subject is not None:
+    if hasattr(subject, "urge_count"):
         counting.increment(session, subject, "urge_count")
     session.add(ClockEvent(family=family, subject_id=subject_id, kind="urged", at=now, actor_id=actor.id,
                            note=f"「{work.step_name}」{text}"))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models.engine import ProcessInstance, WorkItem
 from models.items import FAMILY_INSTRUCTED, ItemKind, ItemStatus, SupervisedItem
 from models.org import Role, Section, User
-from workflows import audit, engine, notifications, numbering, steps, worklist
+from workflows import audit, engine, families, notifications, numbering, steps, worklist
 from workflows.access import can_act, can_view_item
 from workflows.calendar import WorkCalendar, load_calendar
 from workflows.deadlines.rules import load_book
@@ -127,6 +127,7 @@ def complete_step(
     session: Session, *, actor: User, now: datetime, item: SupervisedItem, task_uuid: str, values: dict
 ) -> SupervisedItem:
     """Complete one open step; a second completion of the same step gets Conflict, never a lost update."""
+    families.lock(session, FAMILY_INSTRUCTED, item.id)
     work = work_for(session, actor, item, task_uuid)
     outcome = HANDLERS[work.step](StepContext(session, actor, now, item, values))
     instance, snapshot = steps.run_step(session, actor=actor, now=now, instance_id=item.instance_id, work=work,
@@ -137,7 +138,7 @@ def complete_step(
 
 
 def claim(session: Session, *, actor: User, now: datetime, work_id: int) -> WorkItem:
-    work = session.get(WorkItem, work_id, with_for_update=True)
+    work = families.lock_work(session, work_id)
     if work is None:
         raise NotFound("待办不存在")
     if not can_act(actor, work):
@@ -152,7 +153,7 @@ def claim(session: Session, *, actor: User, now: datetime, work_id: int) -> Work
 
 def reassign(session: Session, *, actor: User, now: datetime, work_id: int, member_id: int) -> WorkItem:
     """A squad leader hands an open squad step (and the item's handling) to another member."""
-    work = session.get(WorkItem, work_id, with_for_update=True)
+    work = families.lock_work(session, work_id)
     if work is None:
         raise NotFound("待办不存在")
     if not actor.has(Role.SQUAD_LEADER) or work.step_group != "squad" or work.squad_id != actor.squad_id:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models.engine import WorkItem
 from models.org import Role, Section, User
 from models.petitions import FAMILY_PETITION, Petition
-from workflows import audit, counting, engine, steps, worklist
+from workflows import audit, counting, engine, families, steps, worklist
 from workflows.access import can_act
 from workflows.calendar import WorkCalendar, load_calendar
 from workflows.errors import Conflict, InvalidInput, PermissionDenied
@@ -74,6 +74,7 @@ def work_for(session: Session, actor: User, petition: Petition, task_uuid: str) 
 
 def complete_step(session: Session, *, actor: User, now: datetime, petition: Petition, task_uuid: str,
                   values: dict, limits: Limits = DEFAULT_LIMITS) -> Petition:
+    families.lock(session, FAMILY_PETITION, petition.id)
     work = work_for(session, actor, petition, task_uuid)
     outcome = HANDLERS[work.step](StepContext(session, actor, now, petition, values))
     instance, snapshot = steps.run_step(session, actor=actor, now=now, instance_id=petition.instance_id, work=work,

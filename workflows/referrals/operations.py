@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from models.engine import WorkItem
 from models.org import Section, Squad, User
 from models.referrals import CLASSIFICATION_LABELS, FAMILY_REFERRAL, AccountabilityReferral
-from workflows import audit, engine, numbering, steps, worklist
+from workflows import audit, engine, families, numbering, steps, worklist
 from workflows.calendar import Deadline, WorkCalendar, load_calendar
 from workflows.errors import InvalidInput, NotFound, PermissionDenied
 from workflows.referrals import evidence, sources
@@ -164,6 +164,7 @@ def work_for(session: Session, actor: User, referral: AccountabilityReferral, ta
 
 def complete_step(session: Session, *, actor: User, now: datetime, referral: AccountabilityReferral,
                   task_uuid: str, values: dict) -> AccountabilityReferral:
+    families.lock(session, FAMILY_REFERRAL, referral.id)
     work = work_for(session, actor, referral, task_uuid)
     outcome = HANDLERS[work.step](StepContext(session, actor, now, referral, values))
     instance, snapshot = steps.run_step(session, actor=actor, now=now, instance_id=referral.instance_id, work=work,
