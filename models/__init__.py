@@ -13,6 +13,7 @@ from models import (  # noqa: F401
     org,
     petitions,
     referrals,
+    subjects,
 )
 from models.base import Base, UTCDateTime
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
 from models.org import Squad, User
+from models.subjects import ClockMixin
 
 FAMILY_MAJOR_CASE = "major_case"
 
@@ -80,7 +81,7 @@ def _str_enum(cls, length: int = 16):
     return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
-class MajorCase(Base):
+class MajorCase(ClockMixin, Base):
     """A law-enforcement case under supervision: case data, the chosen forms and the state of supervision."""
 
     __tablename__ = "major_case"
@@ -104,8 +105,6 @@ class MajorCase(Base):
     matters: Mapped[str] = mapped_column(Text, default="")  # 督办事项
     status: Mapped[str] = mapped_column(_str_enum(CaseStatus), default=CaseStatus.OPEN, index=True)
     current_step_name: Mapped[str] = mapped_column(String(64), default="")
-    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # 整改期限
-    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     return_count: Mapped[int] = mapped_column(Integer, default=0)
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -12,11 +12,15 @@ from models.org import User
 
 
 class ClockRule(Base):
-    """An administrator's clock rule: per family, per kind (0 = every kind) and per step ('' = the item)."""
+    """An administrator's clock rule: per family, per kind (0 = every kind) and per step ('' = the subject).
+
+    Rules are versioned: saving inserts a row effective from that moment, so a subject follows the rules in
+    force when it was registered (its `clock_rules_at`) until an administrator recomputes it."""
 
     __tablename__ = "clock_rule"
     __table_args__ = (
-        UniqueConstraint("family", "kind", "step", name="family_kind_step"),
+        UniqueConstraint("family", "kind", "step", "effective_from", name="family_kind_step_from"),
+        CheckConstraint("counts_from IN ('step', 'subject')", name="counts_from_values"),
         CheckConstraint("unit IN ('workday', 'day', 'hour')", name="unit_values"),
         CheckConstraint("amount >= 1", name="amount_positive"),
         CheckConstraint("yellow_pct BETWEEN 1 AND 99", name="yellow_range"),
@@ -34,29 +38,38 @@ class ClockRule(Base):
     red_workdays: Mapped[int] = mapped_column(Integer, default=1)
     escalate_workdays: Mapped[int] = mapped_column(Integer, default=1)
     pause_on_suspend: Mapped[bool] = mapped_column(Boolean, default=True)
+    counts_from: Mapped[str] = mapped_column(String(8), default="step", server_default="step")
+    max_extension_workdays: Mapped[int | None] = mapped_column(Integer)  # 信访: +30 at most
+    red_after_urges: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    order_answer_workdays: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    effective_from: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ExtensionRequest(Base):
-    """延期申请: a squad asks for a later deadline; the coordination section or a leader decides."""
+class ClockRequest(Base):
+    """A request on a subject's clock that its approver group decides: 延期申请 (extension: a later deadline) or
+    挂起申请 (suspension: the clock pauses until resumed)."""
 
-    __tablename__ = "extension_request"
+    __tablename__ = "clock_request"
     __table_args__ = (
+        CheckConstraint("kind IN ('extension', 'suspension')", name="kind_values"),
         CheckConstraint("status IN ('pending', 'approved', 'refused')", name="status_values"),
         CheckConstraint("approver_group IN ('coordination', 'leader')", name="approver_values"),
         CheckConstraint("status = 'pending' OR decided_at IS NOT NULL", name="decided_has_time"),
-        Index("ix_extension_request_subject", "family", "subject_id"),
-        Index("ix_extension_request_status", "status", "approver_group"),
+        CheckConstraint("kind = 'suspension' OR requested_deadline_at IS NOT NULL", name="extension_has_date"),
+        Index("ix_clock_request_subject", "family", "subject_id"),
+        Index("ix_clock_request_status", "status", "approver_group"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="extension")
     family: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[int] = mapped_column(Integer)
     squad_id: Mapped[int | None] = mapped_column(ForeignKey("squad.id"))
     reason: Mapped[str] = mapped_column(Text)
-    old_deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    requested_deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    old_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requested_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approver_group: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
@@ -75,8 +88,9 @@ class ClockEvent(Base):
     __tablename__ = "clock_event"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('extension_requested', 'extension_approved', 'extension_refused', 'suspended', 'resumed',"
-            " 'urged', 'recomputed')",
+            "kind IN ('extension_requested', 'extension_approved', 'extension_refused', 'suspension_requested',"
+            " 'suspension_refused', 'suspended', 'resumed', 'urged', 'recomputed', 'deadline_set', 'level_changed',"
+            " 'order_issued', 'order_answered')",
             name="kind_values",
         ),
         Index("ix_clock_event_subject", "family", "subject_id"),
@@ -91,7 +105,7 @@ class ClockEvent(Base):
     old_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
-    extension_id: Mapped[int | None] = mapped_column(ForeignKey("extension_request.id"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("clock_request.id"))
 
     actor: Mapped[User | None] = relationship()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -67,6 +67,13 @@ class WorkItem(Base):
     # Deadline ladder (workflows.deadlines): the next warning/alert moment and the last stage sent.
     next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     alert_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Task operations (workflows.tasks): who claimed it and when, the completed step that opened it (for 撤回),
+    # and delegation (委派): the owner it returns to, and the delegate's draft of the step's values.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_by_task: Mapped[str | None] = mapped_column(String(36), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    delegated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    draft: Mapped[dict | None] = mapped_column(JSON)
 
     # Ids are never reused (SQLite would hand a deleted row's id to the next step): a stale page's
     # claim button must not act on another step.

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
 from models.org import Squad, User
+from models.subjects import ClockMixin
 
 FAMILY_INSTRUCTED = "instructed_item"
 
@@ -59,7 +60,7 @@ class ItemStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
-class SupervisedItem(Base):
+class SupervisedItem(ClockMixin, Base):
     __tablename__ = "supervised_item"
     __table_args__ = (
         CheckConstraint("kind BETWEEN 1 AND 6", name="kind_range"),
@@ -75,16 +76,6 @@ class SupervisedItem(Base):
     instructing_leader: Mapped[str] = mapped_column(String(64), default="")
     instruction_text: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The clock (workflows.deadlines): how the deadline was set ('rule', 'given', 'extended'), suspension,
-    # the item-level alert ladder and counters.
-    deadline_basis: Mapped[str] = mapped_column(String(16), default="rule", server_default="rule")
-    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    alert_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    extension_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    urge_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     needs_study: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(
         Enum(ItemStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),

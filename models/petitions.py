@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
 from models.org import Squad, User
+from models.subjects import ClockMixin
 
 FAMILY_PETITION = "petition"
 
@@ -31,7 +32,7 @@ SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "unsatisfied
 MISCONDUCT = {"inaction": "不作为", "slow": "慢作为", "wrongful": "乱作为", "violation": "违规违纪"}
 
 
-class Petition(Base):
+class Petition(ClockMixin, Base):
     """One petition or complaint; `chain_id` is the id of the first petition of its repeat chain."""
 
     __tablename__ = "petition"
@@ -68,9 +69,7 @@ class Petition(Base):
     difficult: Mapped[bool] = mapped_column(Boolean, default=False)
     accept_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     conclude_due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    extended_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rectify_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     accept_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -92,8 +91,9 @@ class Petition(Base):
         return self.repeat_of_id is not None
 
     @property
-    def due_at(self) -> datetime:
-        return self.extended_due_at or self.conclude_due_at
+    def due_at(self) -> datetime | None:
+        """The conclude deadline in force (after any approved extension)."""
+        return self.deadline_at
 
     @property
     def channel_label(self) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
 from models.org import Section, Squad, User
+from models.subjects import ClockMixin
 
 FAMILY_REFERRAL = "referral"
 
@@ -55,7 +56,7 @@ OUTCOME_LABELS = {
 }
 
 
-class AccountabilityReferral(Base):
+class AccountabilityReferral(ClockMixin, Base):
     __tablename__ = "accountability_referral"
     __table_args__ = (
         CheckConstraint("classification IN ('inaction', 'slow', 'wrong', 'violation')", name="classification_values"),
@@ -84,8 +85,6 @@ class AccountabilityReferral(Base):
     section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     current_step_name: Mapped[str] = mapped_column(String(64), default="")
-    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    deadline_provisional: Mapped[bool] = mapped_column(default=False)
     outcome: Mapped[str | None] = mapped_column(String(16))
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     outcome_on: Mapped[date | None] = mapped_column(Date)

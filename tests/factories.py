@@ -119,3 +119,26 @@ def make_petition(db: Session, org: Org, *, now: datetime = NOW, **overrides):
     from workflows.petitions import intake
 
     return intake.register(db, actor=org.coordinator, now=now, data=petition_input(org, **overrides))
+
+
+def family_of(subject) -> str:
+    from workflows import families
+
+    return next(f.name for f in families.all_families() if isinstance(subject, f.model))
+
+
+def open_work(db: Session, subject) -> list:
+    """The subject's open steps (any family)."""
+    from workflows import steps
+
+    return steps.open_work(db, family_of(subject), subject.id)
+
+
+def finish(db: Session, *, actor: User, now: datetime, task_uuid: str, values: dict, subject=None, item=None,
+           case=None, petition=None, referral=None):
+    """Complete one open step of any family through the generic toolkit (the family's subject by any name)."""
+    from workflows.tasks import complete
+
+    target = next(s for s in (subject, item, case, petition, referral) if s is not None)
+    return complete.complete(db, actor=actor, now=now, family=family_of(target), subject_id=target.id,
+                             task_uuid=task_uuid, values=values)

@@ -32,32 +32,22 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     return app
 
 
+# Each blueprint, and the modules that add routes to it (imported so their routes exist).
+BLUEPRINTS = [
+    ("webapp.assets", ()), ("webapp.auth.views", ()), ("webapp.work.common", ("views", "actions", "bulk", "export")),
+    ("webapp.items.views", ()), ("webapp.attachments.views", ()), ("webapp.users.views", ()),
+    ("webapp.petitions.views", ()), ("webapp.api.views", ()), ("webapp.notifications.views", ()),
+    ("webapp.deadlines.common", ("views", "board", "orders")), ("webapp.admin.common", ("views", "rules")),
+    ("webapp.cases.common", ("views", "reports")), ("webapp.referrals.views", ()), ("webapp.bulletins.views", ()),
+]
+
+
 def _register_blueprints(app: Flask) -> None:
-    from webapp.assets import bp as assets_bp
-    from webapp.attachments.views import bp as attachments_bp
-    from webapp.auth.views import bp as auth_bp
-    from webapp.items.views import bp as items_bp
-    from webapp.users.views import bp as users_bp
-    from webapp.work.views import bp as work_bp
+    import importlib
 
-    for bp in (assets_bp, auth_bp, work_bp, items_bp, attachments_bp, users_bp):
-        app.register_blueprint(bp)
-    from webapp.api.views import bp as api_bp
-    from webapp.petitions.views import bp as petitions_bp
-
-    for bp in (petitions_bp, api_bp):
-        app.register_blueprint(bp)
-    from webapp.admin.views import bp as admin_bp
-    from webapp.deadlines.views import bp as deadlines_bp
-    from webapp.notifications.views import bp as notifications_bp
-
-    for bp in (notifications_bp, deadlines_bp, admin_bp):
-        app.register_blueprint(bp)
-    from webapp.cases.views import bp as cases_bp
-    from webapp.referrals.views import bp as referrals_bp
-
-    for bp in (cases_bp, referrals_bp):
-        app.register_blueprint(bp)
-    from webapp.bulletins.views import bp as bulletins_bp
-
-    app.register_blueprint(bulletins_bp)
+    for module_name, route_modules in BLUEPRINTS:
+        module = importlib.import_module(module_name)
+        package = module_name.rsplit(".", 1)[0]
+        for route_module in route_modules:
+            importlib.import_module(f"{package}.{route_module}")
+        app.register_blueprint(module.bp)

@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from models.audit import AuditEntry
 from models.org import Role, Section, Squad, User
 from webapp import migrate
-from workflows import audit
+from workflows import audit, subjects
 
 
 def _db():
@@ -25,7 +25,10 @@ def _db():
 def db_upgrade() -> None:
     """Apply all migrations to DATABASE_URL."""
     migrate.upgrade(current_app.config["DATABASE_URL"])
-    click.echo("数据库已迁移到最新版本")
+    db = _db()
+    projected = subjects.rebuild(db, datetime.now(UTC))
+    db.commit()
+    click.echo("数据库已迁移到最新版本" + (f"；补建督办事项索引 {projected} 条" if projected else ""))
 
 
 @click.command("load-demo")

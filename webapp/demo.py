@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from models.engine import WorkItem
-from models.items import ItemKind, SupervisedItem
+from models.items import FAMILY_INSTRUCTED, ItemKind, SupervisedItem
 from models.org import Role, Section, Squad, User
 from webapp import demo_cases, demo_deadlines, demo_petitions
+from workflows import steps
 from workflows.items import operations
+from workflows.tasks import complete
 
 DEMO_PASSWORD = "duban123"
 SQUADS = [
@@ -94,7 +96,6 @@ def _values(step: str, rng: random.Random, org: dict, item: SupervisedItem, at: 
         "send_reply": {"replied_on": at.date(), "method": "document", "summary": "已书面回复交办单位。"},
         "follow_up": {"method": "callback", "satisfaction": "satisfied", "solved": True, "notes": "回访满意。"},
         "rectify": {"measures": "再次上门督促整改，现场已恢复原状。"},
-        "leader_supervise": {"instruction": "请协调科加强督办，承办中队务必三日内办结。"},
     }[step]
 
 
@@ -113,7 +114,7 @@ def _actor(step_group: str, work: WorkItem, org: dict, item: SupervisedItem) -> 
 def _advance(db, item, org, rng, at, profile) -> datetime:
     """Complete open steps until the item reaches the profile's stopping point or the present."""
     for _ in range(40):
-        work = [w for w in operations.open_work(db, item) if w.step != "leader_supervise"]
+        work = steps.open_work(db, FAMILY_INSTRUCTED, item.id)
         if not work or work[0].step == profile["stop_at"] or at >= profile["limit"]:
             return at
         w = work[0]
@@ -124,12 +125,21 @@ def _advance(db, item, org, rng, at, profile) -> datetime:
         if w.step == "follow_up" and profile["unsatisfied"] > 0:
             values = {"method": "both", "satisfaction": "unsatisfied", "solved": False, "notes": "群众反映问题反弹。"}
             profile["unsatisfied"] -= 1
-        operations.complete_step(db, actor=_actor(w.step_group, w, org, item), now=at, item=item,
-                                 task_uuid=w.task_uuid, values=values)
+        complete.complete(db, actor=_actor(w.step_group, w, org, item), now=at, family=FAMILY_INSTRUCTED,
+                          subject_id=item.id, task_uuid=w.task_uuid, values=values)
         at += timedelta(hours=rng.randint(2, 30))
     return at
 
 
+# Who instructs, by kind: the source must match the kind (a media exposure names the outlet, not a leader).
+INSTRUCTED_BY = {
+    ItemKind.CITY_LEADER: ["市委办公厅（市领导批示）", "市政府办公厅（市领导批示）"],
+    ItemKind.MINISTRY_LEADER: ["住房和城乡建设部办公厅（部领导批示）"],
+    ItemKind.CITY_COMMISSION_LEADER: ["市建设交通工作党委", "市住房城乡建设管理委"],
+    ItemKind.CITY_BUREAU_LEADER: ["市城管执法局局领导", "市城管执法局分管副局长"],
+    ItemKind.MEDIA_EXPOSURE: ["上海电视台《新闻透视》", "《新民晚报》", "东方网", "上观新闻"],
+    ItemKind.PUBLIC_OPINION: ["区委网信办舆情中心", "市城管执法局舆情监测中心"],
+}
 STOPS = [None] * 8 + ["assign", "accept", "investigate", "draft_reply", "review", "leader_signoff", "send_reply",
                       "follow_up", "rectify"]
 SQUAD_STOPS = ["investigate", "draft_reply", "rectify"]
@@ -155,7 +165,7 @@ def load(db: Session, now: datetime, item_count: int = 200, petition_matters: in
             kind=kind, title=f"{place}{matter}问题", received_at=received,
             instruction_text=f"关于{place}一带{matter}的情况，请迅速调查核实，依法处置，并按时回复。",
             source_doc_number=f"沪城管督〔{received.year}〕{n + 1}号",
-            instructing_leader=rng.choice(["市领导", "部领导", "市局领导", "媒体", "舆情中心"]),
+            instructing_leader=rng.choice(INSTRUCTED_BY[kind]),
             needs_study=rng.random() < 0.15,
         )
         item = operations.register_item(db, actor=org["users"]["xtk"], now=received + timedelta(minutes=30), reg=reg)

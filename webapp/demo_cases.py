@@ -8,13 +8,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.cases import CasePoint, MajorCase
+from models.cases import FAMILY_MAJOR_CASE, CasePoint, MajorCase
 from models.items import SupervisedItem
 from models.org import User
+from models.referrals import FAMILY_REFERRAL
+from workflows import steps as open_steps
 from workflows.calendar import local_day
 from workflows.cases import operations as cases
 from workflows.referrals import evidence
 from workflows.referrals import operations as referrals
+from workflows.tasks import complete
 
 OK = {f"result_{p.value}": "ok" for p in CasePoint}
 # title, squad code, forms, stage, (steps to walk: a list of (step or 'record:<form>', values))
@@ -65,16 +68,16 @@ def _actor(users: dict, case: MajorCase, group: str) -> User:
     return users["fzk"] if group == "section" else users["xtk"]
 
 
-def _walk_case(db: Session, users: dict, case: MajorCase, steps: list, at: datetime) -> datetime:
-    for step, values in steps:
+def _walk_case(db: Session, users: dict, case: MajorCase, plan: list, at: datetime) -> datetime:
+    for step, values in plan:
         at += timedelta(hours=20)
         if step.startswith("record:"):
             rec = cases.RecordInput(form=step.split(":")[1], held_at=at - timedelta(hours=2), **values)
             cases.add_record(db, actor=users["xtk"], now=at, case=case, rec=rec)
             continue
-        work = next(w for w in cases.open_work(db, case) if w.step == step)
-        cases.complete_step(db, actor=_actor(users, case, work.step_group), now=at, case=case,
-                            task_uuid=work.task_uuid, values=values)
+        work = next(w for w in open_steps.open_work(db, FAMILY_MAJOR_CASE, case.id) if w.step == step)
+        complete.complete(db, actor=_actor(users, case, work.step_group), now=at, family=FAMILY_MAJOR_CASE,
+                          subject_id=case.id, task_uuid=work.task_uuid, values=values)
     return at
 
 
@@ -105,15 +108,15 @@ def _refer(db, users, family, subject_id, classification, at, **target) -> refer
     return referrals.refer(db, actor=users["xtk"], now=at, spec=spec)
 
 
-def _walk_referral(db, users, referral, steps, at: datetime) -> None:
-    for step, values in steps:
+def _walk_referral(db, users, referral, plan, at: datetime) -> None:
+    for step, values in plan:
         at += timedelta(hours=30)
         group_actor = users["xtk"] if step == "supplement" else users["dck"]
         if step == "record_outcome":
             values = {**values, "outcome_on": local_day(at)}
-        work = next(w for w in referrals.open_work(db, referral) if w.step == step)
-        referrals.complete_step(db, actor=group_actor, now=at, referral=referral, task_uuid=work.task_uuid,
-                                values=values)
+        work = next(w for w in open_steps.open_work(db, FAMILY_REFERRAL, referral.id) if w.step == step)
+        complete.complete(db, actor=group_actor, now=at, family=FAMILY_REFERRAL, subject_id=referral.id,
+                          task_uuid=work.task_uuid, values=values)
 
 
 def _load_referrals(db: Session, users: dict, made: list[MajorCase], now: datetime) -> int:

@@ -9,24 +9,24 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models.engine import ProcessInstance, WorkItem
+from models.engine import WorkItem
 from models.items import ItemKind, SupervisedItem
 from models.notifications import Notification
 from models.org import Role
+from workflows import families
 from workflows.calendar import local_day
-from workflows.deadlines import clock, ladder, registry, urge
+from workflows.deadlines import ladder, requests
+from workflows.tasks import urge
 
 
 def catch_up(db: Session, now: datetime) -> int:
-    """What the scheduler would do at start: fire due timers, then send every due ladder stage."""
-    adapter = registry.get("instructed_item")
-    for instance in db.scalars(select(ProcessInstance).where(ProcessInstance.next_timer_at <= now)).all():
-        adapter.advance_timers(db, instance, now)
+    """What the scheduler would do at start: send every due ladder stage of every family."""
     sent = 0
     for work_id in db.scalars(select(WorkItem.id).where(WorkItem.next_alert_at <= now)).all():
         sent += ladder.process_work(db, work_id, now)
-    for item_id in db.scalars(select(SupervisedItem.id).where(SupervisedItem.next_alert_at <= now)).all():
-        sent += ladder.process_subject(db, adapter, item_id, now)
+    for fam in families.all_families():
+        for subject_id in db.scalars(select(fam.model.id).where(fam.model.next_alert_at <= now)).all():
+            sent += ladder.process_subject(db, fam.name, subject_id, now)
     return sent
 
 
@@ -43,16 +43,16 @@ def _extensions(db: Session, org: dict, items: list[SupervisedItem], now: dateti
         new_date = local_day(item.deadline_at) + timedelta(days=7)
         if n == 0:  # into next year, whose calendar is not published yet: a provisional (暂定) deadline
             new_date = max(new_date, date(local_day(now).year + 1, 1, 15))
-        req = clock.request_extension(db, actor=_member(org, item), now=at, family="instructed_item",
+        req = requests.request_extension(db, actor=_member(org, item), now=at, family="instructed_item",
                                       subject_id=item.id, new_date=new_date,
                                       reason="涉及多个部门联合认定，需补充调取监控录像和询问笔录。")
         approver = users["leader"] if ItemKind(item.kind).needs_signoff else users["xtk"]
         if n < 3:
-            clock.decide_extension(db, actor=approver, now=at + timedelta(hours=2), request_id=req.id, approve=True,
-                                   opinion="同意延期，请抓紧办理。")
+            requests.decide(db, actor=approver, now=at + timedelta(hours=2), request_id=req.id, approve=True,
+                            opinion="同意延期，请抓紧办理。")
         elif n < 5:
-            clock.decide_extension(db, actor=approver, now=at + timedelta(hours=2), request_id=req.id,
-                                   approve=False, opinion="延期理由不充分，请按原期限办结。")
+            requests.decide(db, actor=approver, now=at + timedelta(hours=2), request_id=req.id,
+                            approve=False, opinion="延期理由不充分，请按原期限办结。")
     return min(len(items), 7)
 
 
@@ -83,8 +83,11 @@ def load(db: Session, now: datetime, org: dict, rng: random.Random) -> str:
     urges = _urges(db, org, now, rng)
     suspended = 0
     for item in list(open_items)[-2:]:
-        clock.suspend(db, actor=org["users"]["xtk"], now=now - timedelta(hours=3),
-                      family="instructed_item",
-                      subject_id=item.id, reason="等待规划资源部门出具违法建筑认定意见。")
+        req = requests.request_suspension(db, actor=org["users"]["xtk"], now=now - timedelta(hours=3),
+                                          family="instructed_item", subject_id=item.id,
+                                          reason="等待规划资源部门出具违法建筑认定意见。")
+        if req.status == "pending":
+            requests.decide(db, actor=org["users"]["leader"], now=now - timedelta(hours=2), request_id=req.id,
+                            approve=True, opinion="同意挂起，认定意见出具后立即恢复计时。")
         suspended += 1
     return f"时限：提醒 {sent} 项，延期申请 {extensions} 件，催办 {urges} 次，挂起 {suspended} 件"

@@ -12,8 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.org import Squad
-from models.petitions import Callback, CallbackPlan, RepeatCandidate
-from workflows.petitions import callbacks, checks, detection, intake, months, process
+from models.petitions import FAMILY_PETITION, Callback, CallbackPlan, RepeatCandidate
+from workflows import steps
+from workflows.deadlines import requests
+from workflows.petitions import callbacks, checks, detection, intake, months
+from workflows.tasks import complete
 
 CATEGORIES = ["夜间施工噪音", "占道经营", "餐饮油烟扰民", "违法搭建", "乱设摊", "建筑垃圾乱堆放", "渣土运输遗撒",
               "违规户外广告", "共享单车乱停放", "绿化带毁绿"]
@@ -77,7 +80,7 @@ def _actor(work, petition, users):
 
 def _advance(db: Session, petition, users, rng, at: datetime, stop, limit: datetime) -> datetime:
     for _ in range(30):
-        work = process.open_work(db, petition)
+        work = steps.open_work(db, FAMILY_PETITION, petition.id)
         if not work or work[0].step == stop or at >= limit:
             return at
         w = work[0]
@@ -86,8 +89,8 @@ def _advance(db: Session, petition, users, rng, at: datetime, stop, limit: datet
             values = {"decision": "study", "instructions": "多次反映，涉及多个部门，提交专案研究。"}
         if w.step == "review" and petition.return_count == 0 and rng.random() < 0.15:
             values = {"decision": "return", "opinion": "整改证据不足，请补充现场照片。"}
-        process.complete_step(db, actor=_actor(w, petition, users), now=at, petition=petition,
-                              task_uuid=w.task_uuid, values=values)
+        complete.complete(db, actor=_actor(w, petition, users), now=at, family=FAMILY_PETITION,
+                          subject_id=petition.id, task_uuid=w.task_uuid, values=values)
         at += timedelta(hours=rng.randint(3, 60))
     return at
 
@@ -163,6 +166,19 @@ def _spot_checks(db, org, rng, now, made) -> None:
                                   description="中队未按要求落实整改，回复内容与现场情况不符。")
 
 
+def _extend(db: Session, org: dict, petition, at: datetime) -> None:
+    """The handler asks for 15 more working days; the coordination section agrees (信访: 30 at most)."""
+    from workflows.calendar import load_calendar, local_day
+
+    handler = petition.handler or next(u for k, u in org["users"].items()
+                                       if k.endswith("_leader") and u.squad_id == petition.squad_id)
+    new_day = load_calendar(db).shift_working_days(local_day(petition.deadline_at), 15)
+    req = requests.request_extension(db, actor=handler, now=at - timedelta(hours=3), family=FAMILY_PETITION,
+                                     subject_id=petition.id, new_date=new_day, reason="涉及多部门联合处置，申请延期。")
+    requests.decide(db, actor=org["users"]["xtk"], now=at - timedelta(hours=1), request_id=req.id, approve=True,
+                    opinion="同意延期，请抓紧办结。")
+
+
 def load_petitions(db: Session, now: datetime, org: dict, seed: int = 20261128, matters: int = 160) -> str:
     rng = random.Random(seed)
     made = _register_all(db, org, rng, now, matters)
@@ -173,8 +189,7 @@ def load_petitions(db: Session, now: datetime, org: dict, seed: int = 20261128, 
         _advance(db, petition, org["users"], rng, received + timedelta(hours=2), stop, limit)
     for petition, _received in made:
         if petition.status == "open" and petition.current_step_name == "调查处置" and rng.random() < 0.2:
-            process.extend(db, actor=org["users"]["xtk"], now=limit, petition=petition, days=15,
-                           reason="涉及多部门联合处置，申请延期。")
+            _extend(db, org, petition, limit)
     _callbacks(db, org, rng, now)
     _spot_checks(db, org, rng, now, made)
     chained = sum(1 for p, _ in made if p.repeat_of_id)

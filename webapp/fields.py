@@ -52,6 +52,16 @@ def text_field(label: str, max_len: int, required: bool = True, area: bool = Fal
     return field(label, validators=validators, **kw)
 
 
+EVIDENCE_ACCEPT = "image/*,video/*,.pdf,.doc,.docx,.xls,.xlsx,.txt,.zip"
+
+
+def files_field(label: str = "附件（证据材料）", description: str = "可多选；手机上可直接拍照上传"):
+    """A multiple-file field that offers the camera on a phone (photos as evidence)."""
+    from flask_wtf.file import MultipleFileField
+
+    return MultipleFileField(label, description=description, render_kw={"accept": EVIDENCE_ACCEPT})
+
+
 class CheckboxesField(SelectMultipleField):
     """A multiple choice shown as a list of checkboxes."""
 

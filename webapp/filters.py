@@ -53,4 +53,7 @@ DUE_CLASSES = {"overdue": "danger", "red": "orange", "near": "warning", "normal"
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(local=local, local_date=local_date, pager_args=pager_args)
-    app.jinja_env.globals.update(due_state=due_state, DUE_LABELS=DUE_LABELS, DUE_CLASSES=DUE_CLASSES)
+    from workflows.access import GROUP_LABELS
+
+    app.jinja_env.globals.update(due_state=due_state, DUE_LABELS=DUE_LABELS, DUE_CLASSES=DUE_CLASSES,
+                                 GROUP_LABELS=GROUP_LABELS)

@@ -11,7 +11,7 @@ What each column counts (all moments compared as UTC against the month's Shangha
 - open_overdue: items still open at the month's end and past their deadline then: deadline_at < end and
   (not closed, or closed only at/after end). For the running month the caller passes `as_of` (the caller's
   "now") and the cut is made there instead of at the month's end. `overdue` = open_overdue + closed_late.
-- extensions: extension requests (ExtensionRequest) for instructed items filed by the squad in the month,
+- extensions: extension requests (ClockRequest) for instructed items filed by the squad in the month,
   whatever the decision.
 - urges: urges (Urge) of instructed items' steps held by the squad, made in the month.
 - returns: see `_returns`.
@@ -29,7 +29,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.audit import AuditEntry
-from models.deadlines import ExtensionRequest, OverdueRecord, Urge
+from models.deadlines import ClockRequest, OverdueRecord, Urge
 from models.items import FAMILY_INSTRUCTED, ItemStatus, SupervisedItem
 from models.org import Squad
 from models.referrals import OUTCOME_LABELS
@@ -131,8 +131,9 @@ def _item_counts(session: Session, start: datetime, end: datetime, cutoff: datet
         "closed_on_time": _count(session, squad, closed, item.closed_at <= item.deadline_at),
         "closed_late": _count(session, squad, closed, item.closed_at > item.deadline_at),
         "open_overdue": _count(session, squad, item.deadline_at < cutoff, open_at_cutoff),
-        "extensions": _count(session, ExtensionRequest.squad_id, ExtensionRequest.family == FAMILY_INSTRUCTED,
-                             _in(ExtensionRequest.requested_at, start, end)),
+        "extensions": _count(session, ClockRequest.squad_id, ClockRequest.family == FAMILY_INSTRUCTED,
+                             ClockRequest.kind == "extension",
+                             _in(ClockRequest.requested_at, start, end)),
         "urges": _count(session, Urge.squad_id, Urge.family == FAMILY_INSTRUCTED, _in(Urge.urged_at, start, end)),
         "returns": _returns(session, start, end),
         "overdue_steps": _count(session, OverdueRecord.squad_id, _in(OverdueRecord.detected_at, start, end)),

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from models.deadlines import SchedulerFailure
 from models.engine import ProcessInstance, WorkItem
-from workflows import families, notifications, retry
-from workflows.deadlines import ladder, registry
+from workflows import engine, families, notifications, retry
+from workflows.deadlines import ladder
 from workflows.deadlines.recompute import recompute_provisional
+from workflows.tasks import lifecycle, notes
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -52,7 +53,9 @@ def _fire_instance(session: Session, instance_id: int, now: datetime) -> bool:
         .with_for_update(skip_locked=True).execution_options(populate_existing=True)).scalar()
     if instance is None:
         return False
-    registry.get(instance.family).advance_timers(session, instance, now)
+    fam = families.get(instance.family)
+    snapshot = engine.fire_timers(session, instance.id, now)
+    lifecycle.after_advance(session, fam, session.get(fam.model, instance.subject_id), instance, snapshot, now)
     return True
 
 
@@ -115,9 +118,9 @@ def _still_due(session: Session, key: str, now: datetime) -> bool:
         return bool(session.scalar(select(WorkItem.id).where(WorkItem.id == int(rest), WorkItem.next_alert_at <= now)))
     if kind == "item":
         family, _, subject_id = rest.partition(":")
-        adapter = registry.find(family)
-        return adapter is not None and bool(session.scalar(select(adapter.model.id).where(
-            adapter.model.id == int(subject_id), adapter.model.next_alert_at <= now)))
+        fam = families.find(family)
+        return fam is not None and bool(session.scalar(select(fam.model.id).where(
+            fam.model.id == int(subject_id), fam.model.next_alert_at <= now)))
     return True
 
 
@@ -155,12 +158,13 @@ def tick(new_session: Callable[[], Session], now: datetime, *, mailer: notificat
         new_session, select(WorkItem.id).where(WorkItem.next_alert_at <= now)
         .order_by(WorkItem.next_alert_at).limit(batch),
         lambda i: f"work:{i}", lambda i: (lambda s: ladder.process_work(s, i, now)), *args)
-    for adapter in registry.adapters():
-        model = adapter.model
+    for fam in families.all_families():
+        model = fam.model
         result.alerts += _sweep(
             new_session, select(model.id).where(model.next_alert_at <= now).order_by(model.next_alert_at).limit(batch),
-            lambda i, a=adapter: f"item:{a.family}:{i}",
-            lambda i, a=adapter: (lambda s: ladder.process_subject(s, a, i, now)), *args)
+            lambda i, f=fam.name: f"item:{f}:{i}",
+            lambda i, f=fam.name: (lambda s: ladder.process_subject(s, f, i, now)), *args)
+    _run_one(new_session, "follow-ups", lambda s: notes.remind_due(s, now) >= 0, now, known, result)
     _recompute(new_session, now, result, known)
     if mailer is not None:
         result.emails = notifications.send_pending_email(new_session, mailer, now)

@@ -28,14 +28,26 @@ class StepOutcome:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-class StepValues:
-    """Mixin for a family's step context (a dataclass with a `values` dict of the submitted form)."""
+@dataclass
+class StepContext:
+    """What a family's step handler gets: the session, who acts and when, the (locked) subject and the
+    submitted values of the step's form."""
 
+    session: Session
+    actor: User
+    now: datetime
+    subject: Any
     values: dict[str, Any]
 
     def text(self, key: str, label: str, required: bool = True) -> str:
         value = (self.values.get(key) or "").strip()
         if required and not value:
+            raise InvalidInput(f"请填写{label}", key)
+        return value
+
+    def date(self, key: str, label: str):
+        value = self.values.get(key)
+        if value is None:
             raise InvalidInput(f"请填写{label}", key)
         return value
 
@@ -64,5 +76,7 @@ def run_step(session: Session, *, actor: User, now: datetime, instance_id: int, 
     audit.record(session, actor=actor, now=now, family=work.family, subject_id=work.subject_id, action="complete",
                  step=work.step, summary=outcome.summary, opinion=outcome.opinion,
                  details={**outcome.details, "step_name": work.step_name, "task_uuid": work.task_uuid,
-                          "late": bool(work.due_at and now > work.due_at)})
+                          "late": bool(work.due_at and now > work.due_at), "started_at": work.started_at.isoformat(),
+                          "due_at": work.due_at.isoformat() if work.due_at else None,
+                          "squad_id": work.squad_id, "section_id": work.section_id})
     return snapshot.instance, snapshot

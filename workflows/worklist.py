@@ -32,8 +32,10 @@ def sync(
     place: Callable[[ReadyStep], Placement],
     now: datetime,
     label: tuple[str, str],
+    opened_by: str | None = None,
 ) -> list[WorkItem]:
-    """Delete rows of steps that closed, add rows for steps that opened; returns the new rows."""
+    """Delete rows of steps that closed, add rows for steps that opened (by the completion of `opened_by`, when
+    a step's completion opened them); returns the new rows."""
     ready = {step.task_uuid: step for step in snapshot.ready}
     existing = set(session.scalars(select(WorkItem.task_uuid).where(WorkItem.instance_id == instance.id)))
     gone = existing - ready.keys()
@@ -41,6 +43,8 @@ def sync(
         session.execute(delete(WorkItem).where(WorkItem.task_uuid.in_(gone)))
         hooks.work_closed(session, instance, gone, snapshot.completed, now)
     added = [_row(instance, step, place(step), now, label) for uuid, step in ready.items() if uuid not in existing]
+    for row in added:
+        row.opened_by_task = opened_by
     session.add_all(added)
     session.flush()
     hooks.work_added(session, instance, added, now)

@@ -19,7 +19,7 @@ from models.deadlines import SchedulerFailure, Urge
 from models.items import ItemKind, SupervisedItem
 from models.notifications import Notification
 from models.org import User
-from tests.factories import NOW, PASSWORD, Org, make_item, petition_input
+from tests.factories import NOW, PASSWORD, Org, make_item, open_work, petition_input
 from webapp import create_app
 from webapp.db import Database
 from workflows.items import operations
@@ -81,11 +81,11 @@ class _Squads:
 
 
 def simultaneous_urges(engine, org_ids: dict, threads: int = 20) -> dict:
-    from workflows.deadlines import urge
+    from workflows.tasks import urge
 
     with Session(engine, expire_on_commit=False) as db:
         item = db.get(SupervisedItem, org_ids["item"])
-        task_uuid = operations.open_work(db, item)[0].task_uuid
+        task_uuid = open_work(db, item)[0].task_uuid
 
     def one(i, barrier):
         barrier.wait(30)
@@ -112,7 +112,7 @@ def make_overdue_items(engine, count: int) -> dict:
                  for i in range(count)]
         db.commit()
         return {"coordinator": org.coordinator.username, "coordinator_id": org.coordinator.id,
-                "squad_a": org.squad_a.id, "items": [(i.id, operations.open_work(db, i)[0].task_uuid) for i in items]}
+                "squad_a": org.squad_a.id, "items": [(i.id, open_work(db, i)[0].task_uuid) for i in items]}
 
 
 def _scheduler(url: str, rounds: int, results) -> None:
@@ -156,7 +156,7 @@ def web_steps_beside_schedulers(url: str, setup: dict, web_threads: int = 8, sch
         client, token = clients[i]
         barrier.wait(60)
         for item_id, task_uuid in share[i::web_threads]:
-            resp = client.post(f"/items/{item_id}/steps/{task_uuid}", data={
+            resp = client.post(f"/s/instructed_item/{item_id}/steps/{task_uuid}", data={
                 "csrf_token": token, "assign-lead_squad_id": str(setup["squad_a"]), "assign-instructions": "请办理"})
             with lock:
                 statuses[resp.status_code] += 1

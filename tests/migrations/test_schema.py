@@ -24,3 +24,13 @@ def _ignorable(diff) -> bool:
 def test_there_is_a_single_head():
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
     assert len(heads) == 1, f"merge the migration heads: {heads}"
+
+
+def test_work_item_ids_are_never_reused_on_sqlite(connection):
+    """A stale page's button must never act on another step: SQLite keeps AUTOINCREMENT through migrations."""
+    from sqlalchemy import text
+
+    if connection.dialect.name != "sqlite":
+        return
+    sql = connection.execute(text("SELECT sql FROM sqlite_master WHERE name = 'work_item'")).scalar()
+    assert "AUTOINCREMENT" in sql.upper()

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 import config
-from tests.factories import NOW, PASSWORD, Org, make_item
+from tests.factories import NOW, PASSWORD, Org, finish, make_item, open_work
 from webapp import create_app, migrate
 from webapp.db import make_engine
-from workflows.items import operations
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
@@ -42,8 +41,8 @@ def live(tmp_path: Path):
     with Session(db_engine, expire_on_commit=False) as db:
         org = Org(db)
         item = make_item(db, org, title="天山路占道经营被舆情监控交办")
-        operations.complete_step(db, actor=org.coordinator, now=NOW, item=item,
-                                 task_uuid=operations.open_work(db, item)[0].task_uuid,
+        finish(db, actor=org.coordinator, now=NOW, item=item,
+                                 task_uuid=open_work(db, item)[0].task_uuid,
                                  values={"lead_squad_id": org.squad_a.id})
         db.commit()
     app = create_app(config.TestConfig, DATABASE_URL=url, UPLOAD_FOLDER=str(tmp_path / "up"))

@@ -18,10 +18,9 @@ from sqlalchemy import func, literal, select, union_all
 
 import models
 from tests.conftest import login
-from tests.factories import make_case, make_item, make_petition, make_referral
+from tests.factories import finish, make_case, make_item, make_petition, make_referral, open_work
 from tests.webapp.helpers import TOKEN
 from tests.webapp.html_forms import Field, post_forms
-from workflows.items import operations
 
 ROLES = ["coordinator", "leader", "a_leader", "a_member", "officer", "admin"]
 SKIP_ACTIONS = ("/logout",)
@@ -44,15 +43,15 @@ def _params_read_by_views() -> list[str]:
 @pytest.fixture
 def world(db, org):
     item = make_item(db, org, title="模糊测试督办件")
-    work = operations.open_work(db, item)[0]
-    operations.complete_step(db, actor=org.coordinator, now=item.registered_at, item=item,
+    work = open_work(db, item)[0]
+    finish(db, actor=org.coordinator, now=item.registered_at, item=item,
                              task_uuid=work.task_uuid, values={"lead_squad_id": org.squad_a.id})
     petition, case = make_petition(db, org), make_case(db, org)
     referral = make_referral(db, org, subject_id=item.id)
     db.flush()
     return {"item_id": item.id, "petition_id": petition.id, "case_id": case.id, "referral_id": referral.id,
             "subject_id": item.id, "family": "instructed_item", "user_id": org.a_member.id,
-            "task_uuid": operations.open_work(db, item)[0].task_uuid}
+            "task_uuid": open_work(db, item)[0].task_uuid}
 
 
 def _pages(app, ids: dict) -> list[str]:
@@ -115,7 +114,14 @@ def _payload(data, form) -> dict:
     return payload
 
 
-def test_no_form_input_gives_a_server_error_or_a_partial_write(app, db, org, world):
+def _last_error(caplog) -> str:
+    import traceback
+
+    found = [r for r in caplog.records if r.exc_info]
+    return "".join(traceback.format_exception(*found[-1].exc_info))[-1500:] if found else ""
+
+
+def test_no_form_input_gives_a_server_error_or_a_partial_write(app, db, org, world, caplog):
     clients = _clients(app, org)
     forms = _discover(clients, _pages(app, world))
     assert len(forms) >= 15, f"the form list must not be vacuous: {[f.action for _, f in forms]}"
@@ -134,7 +140,7 @@ def test_no_form_input_gives_a_server_error_or_a_partial_write(app, db, org, wor
                                   content_type="multipart/form-data")
         statuses[resp.status_code] += 1
         if resp.status_code >= 500:
-            failures.append((role, form.action, resp.status_code, payload))
+            failures.append((role, form.action, resp.status_code, _last_error(caplog), payload))
         elif resp.status_code >= 400 and _row_counts(db) != before:
             failures.append((role, form.action, "partial write", payload))
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import NOW, make_item
+from tests.factories import NOW, finish, make_item, open_work
 from tests.webapp.helpers import token_from
 from workflows import attachments
-from workflows.items import operations
 
 ROLES = ["anonymous", "coordinator", "leader", "a_leader", "a_member", "b_leader", "b_member", "officer", "admin"]
 
@@ -17,19 +16,19 @@ EXPECTED = {
     "done":        [302, 200, 200, 200, 200, 200, 200, 200, 200],
     "items":       [302, 200, 200, 200, 200, 200, 200, 200, 200],
     "new":         [302, 200, 403, 403, 403, 403, 403, 403, 403],
-    "show":        [302, 200, 200, 200, 200, 403, 403, 403, 403],
-    "download":    [302, 200, 200, 200, 200, 403, 403, 403, 403],
-    "act_squad":   [302, 403, 403, 302, 302, 403, 403, 403, 403],
+    "show":        [302, 200, 200, 200, 200, 404, 404, 404, 404],  # outside scope: exactly like an unknown id
+    "download":    [302, 200, 200, 200, 200, 404, 404, 404, 404],
+    "act_squad":   [302, 403, 403, 302, 302, 404, 404, 404, 404],
 }
 
 
 @pytest.fixture
 def world(db, org, app):
     item = make_item(db, org)
-    operations.complete_step(db, actor=org.coordinator, now=NOW, item=item,
-                             task_uuid=operations.open_work(db, item)[0].task_uuid,
+    finish(db, actor=org.coordinator, now=NOW, item=item,
+                             task_uuid=open_work(db, item)[0].task_uuid,
                              values={"lead_squad_id": org.squad_a.id})
-    accept = operations.open_work(db, item)[0]
+    accept = open_work(db, item)[0]
     file = attachments.save(db, actor=org.coordinator, now=NOW, folder=app.config["UPLOAD_FOLDER"],
                             family="instructed_item", subject_id=item.id, step=None,
                             upload=attachments.Upload("批示原件.pdf", "application/pdf", b"%PDF"))
@@ -42,7 +41,7 @@ def _request(client, route, world):
     if route == "act_squad":
         token = token_from(client, "/login")
         data = {"csrf_token": token, "accept-handler_id": str(world["handler"].id)}
-        return client.post(f"/items/{item.id}/steps/{accept.task_uuid}", data=data)
+        return client.post(f"/s/instructed_item/{item.id}/steps/{accept.task_uuid}", data=data)
     paths = {"todo": "/", "done": "/done", "items": "/items", "new": "/items/new",
              "show": f"/items/{item.id}", "download": f"/attachments/{file.id}"}
     return client.get(paths[route])

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from models.audit import AuditEntry
-from tests.factories import NOW, make_item
+from tests.factories import NOW, finish, make_item, open_work
 from workflows import audit
-from workflows.items import operations
 
 
 def test_chain_is_intact_then_detects_an_edit(db, org):
     item = make_item(db, org)
-    operations.complete_step(db, actor=org.coordinator, now=NOW, item=item,
-                             task_uuid=operations.open_work(db, item)[0].task_uuid,
+    finish(db, actor=org.coordinator, now=NOW, item=item,
+                             task_uuid=open_work(db, item)[0].task_uuid,
                              values={"lead_squad_id": org.squad_a.id, "instructions": "原始意见"})
     entries = audit.timeline(db, "instructed_item", item.id)
     assert [e.seq for e in entries] == [1, 2]
@@ -24,8 +23,8 @@ def test_chain_is_intact_then_detects_an_edit(db, org):
 def test_chain_detects_a_removed_entry(db, org):
     item = make_item(db, org)
     for values in ({"lead_squad_id": org.squad_a.id},):
-        operations.complete_step(db, actor=org.coordinator, now=NOW, item=item,
-                                 task_uuid=operations.open_work(db, item)[0].task_uuid, values=values)
+        finish(db, actor=org.coordinator, now=NOW, item=item,
+                                 task_uuid=open_work(db, item)[0].task_uuid, values=values)
     audit.record(db, actor=org.coordinator, now=NOW, family="instructed_item", subject_id=item.id,
                  action="note", summary="备注")
     entries = audit.timeline(db, "instructed_item", item.id)

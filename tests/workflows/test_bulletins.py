@@ -8,15 +8,14 @@ import pytest
 
 from models.deadlines import OverdueRecord
 from models.items import ItemKind
-from tests.factories import make_case, make_item, make_referral
+from tests.factories import finish, make_case, make_item, make_referral, open_work
 from tests.workflows.cases.test_figures import _close_referral, _conclude
 from tests.workflows.petitions.helpers import closed_petition
 from workflows import bulletins
-from workflows.deadlines import clock
-from workflows.deadlines import urge as urges
+from workflows.deadlines import requests
 from workflows.errors import InvalidInput
-from workflows.items import operations
 from workflows.petitions import figures as petition_figures
+from workflows.tasks import urge as urges
 
 STEP_VALUES = {
     "investigate": {"findings": "现场核实属实"},
@@ -33,9 +32,9 @@ def at(day: int, month: int = 10) -> datetime:
 
 
 def do(db, org, item, step, when, actor=None, **values):
-    work = next(w for w in operations.open_work(db, item) if w.step == step)
+    work = next(w for w in open_work(db, item) if w.step == step)
     actor = actor or {"coordination": org.coordinator, "leader": org.leader}.get(work.step_group, org.a_member)
-    return operations.complete_step(db, actor=actor, now=when, item=item, task_uuid=work.task_uuid,
+    return finish(db, actor=actor, now=when, item=item, task_uuid=work.task_uuid,
                                     values={**STEP_VALUES.get(step, {}), **values})
 
 
@@ -89,9 +88,9 @@ def october(db, org):
     do(db, org, september, "investigate", at(29, 9))
     do(db, org, september, "draft_reply", at(29, 9))
     do(db, org, september, "review", datetime(2026, 9, 30, 15, 30, tzinfo=UTC), decision="return", opinion="证据不足")
-    clock.request_extension(db, actor=org.a_member, now=at(12), family="instructed_item", subject_id=still_open.id,
+    requests.request_extension(db, actor=org.a_member, now=at(12), family="instructed_item", subject_id=still_open.id,
                             new_date=date(2026, 11, 30), reason="涉及多部门，需协调")
-    step = next(w for w in operations.open_work(db, still_open) if w.step == "investigate")
+    step = next(w for w in open_work(db, still_open) if w.step == "investigate")
     for when in (at(15), AFTER_MIDNIGHT):
         urges.urge(db, actor=org.coordinator, now=when, family="instructed_item", subject_id=still_open.id,
                    task_uuid=step.task_uuid, message="请抓紧办理")

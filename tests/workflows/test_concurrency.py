@@ -12,10 +12,9 @@ from models import Base
 from models.engine import ProcessInstance
 from models.items import SupervisedItem
 from models.org import User
-from tests.factories import NOW, Org, make_item
+from tests.factories import NOW, Org, finish, make_item, open_work
 from workflows import audit
 from workflows.errors import Conflict
-from workflows.items import operations
 
 THREADS = 6
 
@@ -28,7 +27,7 @@ def committed(db_engine):
         item = make_item(session, org)
         session.commit()
         ids = {"item": item.id, "coordinator": org.coordinator.id, "squads": [org.squad_a.id, org.squad_b.id],
-               "task_uuid": operations.open_work(session, item)[0].task_uuid}
+               "task_uuid": open_work(session, item)[0].task_uuid}
     yield ids
     with db_engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
@@ -41,7 +40,7 @@ def _complete(db_engine, ids, squad_id, barrier, results):
             barrier.wait(timeout=10)
             item = session.get(SupervisedItem, ids["item"])
             actor = session.get(User, ids["coordinator"])
-            operations.complete_step(session, actor=actor, now=NOW, item=item, task_uuid=ids["task_uuid"],
+            finish(session, actor=actor, now=NOW, item=item, task_uuid=ids["task_uuid"],
                                      values={"lead_squad_id": squad_id})
             session.commit()
             results.append(("ok", squad_id))
@@ -72,5 +71,5 @@ def test_exactly_one_completion_wins(db_engine, committed):
         assert instance.lock_version == 2, "one save after the start, no lost or double update"
         steps = [e.step for e in audit.timeline(session, "instructed_item", item.id)]
         assert steps == [None, "assign"]
-        assert [w.step for w in operations.open_work(session, item)] == ["accept"]
+        assert [w.step for w in open_work(session, item)] == ["accept"]
         assert session.scalar(select(SupervisedItem.id).where(SupervisedItem.id == item.id))

@@ -9,11 +9,10 @@ from sqlalchemy import func, select
 from models.deadlines import SchedulerFailure
 from models.engine import ProcessInstance
 from models.notifications import Notification
-from tests.factories import NOW, make_item
+from tests.factories import NOW, finish, make_item
 from tests.workflows.deadlines.helpers import days, move_step, session_factory, step
 from workflows import scheduler
-from workflows.deadlines import ladder
-from workflows.items import operations
+from workflows.deadlines import ladder, orders
 
 
 def all_keys(db) -> list[str]:
@@ -30,17 +29,16 @@ def overdue_items(db, org, n=3):
     return items
 
 
-def test_tick_fires_timers_and_escalates_to_the_leader(db, org, connection):
+def test_tick_escalates_an_overdue_item_to_the_leader_with_a_supervision_order(db, org, connection):
     item = make_item(db, org)
     db.commit()
-    instance = db.get(ProcessInstance, item.instance_id)
-    assert instance.next_timer_at == item.deadline_at
+    assert db.get(ProcessInstance, item.instance_id).next_timer_at is None, "the clock is the ladder's, no BPMN timer"
     later = item.deadline_at + days(6)
     for _ in range(3):
         scheduler.tick(session_factory(connection), later)
     db.expire_all()
-    assert "leader_supervise" in [w.step for w in operations.open_work(db, item)]
-    assert db.get(ProcessInstance, item.instance_id).next_timer_at is None
+    assert (item.alert_stage, item.level) == (ladder.ESCALATED, "red")
+    assert [o.status for o in orders.for_subject(db, "instructed_item", item.id)] == ["issued"]
     leader = set(db.scalars(select(Notification.kind).where(Notification.user_id == org.leader.id)))
     assert "escalated" in leader
 
@@ -93,7 +91,7 @@ def test_an_incident_whose_step_is_gone_resolves_itself(db, org, connection):
     failure = SchedulerFailure(key=f"work:{work.id}", attempts=3, last_error="boom", first_at=NOW, last_at=NOW,
                                incident=True)
     db.add(failure)
-    operations.complete_step(db, actor=org.coordinator, now=NOW, item=items[0], task_uuid=work.task_uuid,
+    finish(db, actor=org.coordinator, now=NOW, item=items[0], task_uuid=work.task_uuid,
                              values={"lead_squad_id": org.squad_a.id})
     db.flush()
     scheduler.tick(session_factory(connection), NOW)
@@ -131,8 +129,9 @@ def test_escalation_follows_the_admin_rule(db, org, connection):
     from workflows.calendar import end_of_local_day, load_calendar, local_day
     from workflows.deadlines.rules import save_rule
 
-    save_rule(db, actor_id=org.admin.id, now=NOW, family="instructed_item", kind=5, step="",
-              values={"unit": "workday", "amount": 3, "yellow_pct": 67, "red_workdays": 1, "escalate_workdays": 2})
+    save_rule(db, actor_id=org.admin.id, now=NOW - days(1), family="instructed_item", kind=5, step="",
+              values={"unit": "workday", "amount": 3, "yellow_pct": 67, "red_workdays": 1, "escalate_workdays": 2,
+                      "red_after_urges": 2, "order_answer_workdays": 3})
     item = make_item(db, org)
     db.commit()
     cal = load_calendar(db)
@@ -140,12 +139,12 @@ def test_escalation_follows_the_admin_rule(db, org, connection):
     for _ in range(2):
         scheduler.tick(session_factory(connection), one_day)
     db.expire_all()
-    assert "leader_supervise" not in [w.step for w in operations.open_work(db, item)], "not yet: two working days"
+    assert item.level == "orange", "not yet: two working days"
     two_days = end_of_local_day(cal.shift_working_days(local_day(item.deadline_at), 2)) + days(0.01)
     for _ in range(2):
         scheduler.tick(session_factory(connection), two_days)
     db.expire_all()
-    assert "leader_supervise" in [w.step for w in operations.open_work(db, item)]
+    assert item.level == "red"
     item_level = db.scalars(select(Notification.key).where(Notification.kind == "escalated",
                                                            Notification.key.like("escalate:item:%"))).all()
     assert item_level == [f"escalate:item:instructed_item:{item.id}:{item.deadline_at.isoformat()}:u{org.leader.id}"]

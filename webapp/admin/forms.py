@@ -27,6 +27,14 @@ class RuleForm(Form):
         InputRequired("请填写比例"), NumberRange(1, 99, "比例必须在 1 到 99 之间")])
     red_workdays = IntegerField("红色预警（到期前工作日）", default=1, validators=[
         InputRequired("请填写天数"), NumberRange(0, 30, "天数必须在 0 到 30 之间")])
-    escalate_workdays = IntegerField("升级局领导（超期后工作日）", default=1, validators=[
+    escalate_workdays = IntegerField("超期后几个工作日转红色督办（升级局领导、签发督办单）", default=1, validators=[
         InputRequired("请填写天数"), NumberRange(0, 30, "天数必须在 0 到 30 之间")])
     pause_on_suspend = BooleanField("挂起期间暂停计时", default=True)
+    counts_from = SelectField("起算点", choices=[("step", "自环节开始"), ("subject", "自登记（收件）")],
+                              validators=[InputRequired("请选择起算点")])
+    max_extension_workdays = IntegerField("累计延期上限（工作日，留空不限）", validators=[
+        Optional(), NumberRange(1, 365, "上限必须在 1 到 365 之间")])
+    red_after_urges = IntegerField("超期后再催办几次转红色督办", default=2, validators=[
+        InputRequired("请填写次数"), NumberRange(0, 30, "次数必须在 0 到 30 之间")])
+    order_answer_workdays = IntegerField("督办单书面答复期限（工作日）", default=3, validators=[
+        InputRequired("请填写天数"), NumberRange(1, 30, "天数必须在 1 到 30 之间")])

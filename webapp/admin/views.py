@@ -1,19 +1,16 @@
-"""系统管理: the working calendar (official / provisional / overridden years, overrides, year complete),
-clock rules per kind and step, and scheduler incidents."""
+"""系统管理: the working calendar (official / provisional / overridden years, overrides, year complete) and
+scheduler incidents; the clock rules are in `rules`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from models.calendar import CalendarOverride, CalendarYear
-from models.deadlines import ClockRule
-from models.items import FAMILY_INSTRUCTED, KIND_SHORT_LABELS
-from models.org import Role
-from webapp.admin.forms import OverrideForm, RuleForm
+from webapp.admin.common import _now, bp
+from webapp.admin.forms import OverrideForm
 from webapp.db import session
 from webapp.extensions import actor
 from workflows import audit, scheduler
@@ -28,26 +25,10 @@ from workflows.calendar import (
     set_override,
 )
 from workflows.deadlines.recompute import recompute_provisional
-from workflows.deadlines.rules import default_steps, load_book, save_rule
-from workflows.errors import InvalidInput, NotFound, PermissionDenied
+from workflows.errors import NotFound
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 YEAR_LABELS = {OFFICIAL: "官方（国务院已公布）", OVERRIDDEN: "已录入（管理员确认完整）",
                "provisional": "暂定（按周末规则）"}
-STEP_LABELS = {"": "整件办理期限", "assign": "交办", "accept": "签收", "joint_study": "专案研究",
-               "investigate": "调查取证", "draft_reply": "拟复", "review": "审核", "leader_signoff": "局领导审批",
-               "send_reply": "回复", "follow_up": "跟踪回访", "rectify": "整改"}
-
-
-@bp.before_request
-@login_required
-def _only_admins():
-    if not actor().has(Role.SYSTEM_ADMIN):
-        raise PermissionDenied("只有系统管理员可以访问系统管理")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _calendar_page(year: int, form: OverrideForm | None = None, status: int = 200):
@@ -124,46 +105,6 @@ def mark_year(year: int):
     db.commit()
     flash(f"{year} 年已{'确认完整' if complete else '改为暂定'}；重新计算了 {n} 件事项的期限", "success")
     return redirect(url_for("admin.calendar", year=year))
-
-
-def _rule_form(formdata=None) -> RuleForm:
-    form = RuleForm(formdata=formdata)
-    form.kind.choices = [(0, "全部种类")] + [(int(k), v) for k, v in KIND_SHORT_LABELS.items()]
-    form.step.choices = [(s, STEP_LABELS.get(s, s)) for s in ["", *default_steps(FAMILY_INSTRUCTED)]]
-    return form
-
-
-def _rules_page(form: RuleForm, status: int = 200):
-    db = session()
-    book = load_book(db, FAMILY_INSTRUCTED)
-    rows = list(db.scalars(select(ClockRule).where(ClockRule.family == FAMILY_INSTRUCTED)
-                           .order_by(ClockRule.kind, ClockRule.step)))
-    effective = [(label, book.item(k)) for k, label in KIND_SHORT_LABELS.items()]
-    steps = [(STEP_LABELS.get(s, s), book.step(4, s)) for s in default_steps(FAMILY_INSTRUCTED)]
-    return render_template("admin/rules.html", form=form, rows=rows, effective=effective, steps=steps,
-                           kinds=KIND_SHORT_LABELS, step_labels=STEP_LABELS), status
-
-
-@bp.route("/clock-rules", methods=["GET", "POST"])
-def rules():
-    form = _rule_form(request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate_on_submit():
-        db, now = session(), _now()
-        values = {name: getattr(form, name).data for name in
-                  ("unit", "amount", "same_day", "yellow_pct", "red_workdays", "escalate_workdays", "pause_on_suspend")}
-        try:
-            row = save_rule(db, actor_id=actor().id, now=now, family=FAMILY_INSTRUCTED, kind=form.kind.data,
-                            step=form.step.data or "", values=values)
-        except InvalidInput as exc:
-            db.rollback()
-            getattr(form, exc.field or "amount").errors.append(exc.message)
-            return _rules_page(form, 400)
-        audit.record(db, actor=actor(), now=now, family="clock_rule", subject_id=row.id, action="clock_rule",
-                     summary=f"设置时限规则（种类 {row.kind}，环节 {row.step or '整件'}）", details=values)
-        db.commit()
-        flash("时限规则已保存（对新开始的事项和环节生效）", "success")
-        return redirect(url_for("admin.rules"))
-    return _rules_page(form, 400 if form.errors else 200)
 
 
 @bp.route("/incidents")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from models.cases import FORM_LABELS, POINT_LABELS, RESULT_LABELS, STAGE_LABELS, CasePoint
-from webapp.fields import CheckboxesField, Form
+from webapp.fields import CheckboxesField, Form, files_field
 from webapp.fields import text_field as _text
 
 
@@ -37,11 +36,11 @@ class RecordForm(Form):
     people = _text("参加人员 / 与会人员 / 通话对象", 300)
     content = _text("发现情况 / 会议纪要 / 通话内容", 5000, area=True, render_kw={"rows": 4})
     decisions = _text("决定事项（会议督办）", 3000, required=False, area=True)
-    files = MultipleFileField("照片及材料", description="现场照片、会议签到表等，可多选")
+    files = files_field("照片及材料", "现场照片、会议签到表等，可多选")
 
 
 class StepForm(Form):
-    files = MultipleFileField("附件", description="可多选")
+    files = files_field()
 
 
 def _review_form() -> type[StepForm]:

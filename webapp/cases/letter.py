@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
-
 from models.cases import MajorCase, SupervisionLetter
+from webapp.documents import OfficialDocument, cn_date
 from webapp.filters import local
 
-
-def cn_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+__all__ = ["body_lines", "build_docx", "cn_date"]
 
 
 def body_lines(letter: SupervisionLetter, case: MajorCase) -> list[str]:
@@ -29,32 +21,10 @@ def body_lines(letter: SupervisionLetter, case: MajorCase) -> list[str]:
     return lines
 
 
-def _font(run, size: int, bold: bool = False) -> None:
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = "仿宋"
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-
-
-def _para(doc, text: str, size: int = 16, bold: bool = False, align=None):
-    paragraph = doc.add_paragraph()
-    _font(paragraph.add_run(text), size, bold)
-    if align is not None:
-        paragraph.alignment = align
-    return paragraph
-
-
 def build_docx(letter: SupervisionLetter, case: MajorCase) -> bytes:
-    doc = Document()
-    doc.core_properties.title = f"督办函 {letter.number}"
-    _para(doc, letter.issuer, 22, True, WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "督 办 函", 26, True, WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, letter.number, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"{letter.recipient}：")
-    for line in body_lines(letter, case):
-        _para(doc, line).paragraph_format.first_line_indent = Pt(32)
-    _para(doc, letter.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, cn_date(letter.issued_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    doc = OfficialDocument(f"督办函 {letter.number}")
+    doc.heading(letter.issuer, "督 办 函", letter.number)
+    doc.para(f"{letter.recipient}：")
+    doc.body(body_lines(letter, case))
+    doc.signature(letter.issuer, letter.issued_on)
+    return doc.bytes()

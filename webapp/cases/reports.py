@@ -10,13 +10,13 @@ from flask_login import login_required
 from models.cases import POINT_LABELS, SupervisionLetter
 from models.org import Role
 from models.referrals import OUTCOME_LABELS
+from webapp.cases.common import LOCAL, bp
 from webapp.cases.letter import body_lines, build_docx, cn_date
-from webapp.cases.views import LOCAL, bp
 from webapp.db import session
 from webapp.extensions import actor
 from workflows.cases import figures
-from workflows.cases.operations import get_visible_case
 from workflows.errors import NotFound
+from workflows.tasks.access import visible
 
 
 def _letter(letter_id: int):
@@ -24,7 +24,7 @@ def _letter(letter_id: int):
     letter = db.get(SupervisionLetter, letter_id)
     if letter is None:
         raise NotFound("督办函不存在")
-    return letter, get_visible_case(db, actor(), letter.case_id)
+    return letter, visible(db, actor(), "major_case", letter.case_id)[1]
 
 
 @bp.route("/letters/<int:letter_id>")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -14,28 +13,17 @@ from models.cases import FAMILY_MAJOR_CASE, FORM_LABELS, STAGE_LABELS, MajorCase
 from models.cases import SupervisionRecord as Record
 from models.org import Squad, User
 from webapp import subjects, uploads
-from webapp.attachments.views import VISIBILITY
+from webapp.cases.common import LOCAL, bp
 from webapp.cases.forms import STEP_FORMS, OpenForm, RecordForm
 from webapp.db import session
 from webapp.extensions import actor
 from webapp.paging import paginate
 from workflows import audit
-from workflows.access import can_act
 from workflows.cases import operations
 from workflows.cases.access import can_supervise, case_scope
 from workflows.errors import InvalidInput
-
-bp = Blueprint("cases", __name__, url_prefix="/cases")
-LOCAL = ZoneInfo("Asia/Shanghai")
-
-
-def _load_cases(db, ids: set[int]) -> dict[int, tuple[str, str]]:
-    rows = db.execute(select(MajorCase.id, MajorCase.number, MajorCase.title).where(MajorCase.id.in_(ids)))
-    return {r.id: (r.number, r.title) for r in rows}
-
-
-subjects.register(FAMILY_MAJOR_CASE, "重大案件", "cases.show", "case_id", _load_cases)
-VISIBILITY[FAMILY_MAJOR_CASE] = operations.get_visible_case
+from workflows.tasks import cc
+from workflows.tasks.access import visible
 
 
 def _filtered(query, args):
@@ -106,10 +94,6 @@ def new():
     return render_template("cases/new.html", form=form), 400 if form.errors else 200
 
 
-def _step_form(work, formdata=None):
-    return STEP_FORMS[work.step](formdata=formdata, prefix=work.step)
-
-
 def _record_form(case, formdata=None) -> RecordForm:
     form = RecordForm(formdata=formdata, prefix="record")
     form.form.choices = [(f.value, f.label) for f in case.form_list if f != SupervisionForm.LETTER]
@@ -119,25 +103,35 @@ def _record_form(case, formdata=None) -> RecordForm:
 def render_case(case, failed=None, status=200, record_form=None):
     """The case page; `failed` is (work, form) of a step form that did not validate."""
     db, me = session(), actor()
-    open_work = operations.open_work(db, case)
-    forms = {w.id: (failed[1] if failed and failed[0].id == w.id else _step_form(w))
-             for w in open_work if can_act(me, w)}
     files = list(db.scalars(select(Attachment).where(Attachment.family == FAMILY_MAJOR_CASE,
                                                      Attachment.subject_id == case.id).order_by(Attachment.id)))
     records = list(db.scalars(select(Record).where(Record.case_id == case.id).order_by(Record.held_at)))
     letters = list(db.scalars(select(SupervisionLetter).where(SupervisionLetter.case_id == case.id)
                               .order_by(SupervisionLetter.id)))
     record_form = record_form or (_record_form(case) if can_supervise(me) and case.status == "open" else None)
-    return render_template("cases/show.html", case=case, open_work=open_work, forms=forms, files=files,
-                           records=records, letters=letters, points=operations.points(db, case),
+    return render_template("cases/show.html", case=case, files=files, records=records, letters=letters,
+                           points=operations.points(db, case), panel=subjects.panel(db, me, FAMILY_MAJOR_CASE, case,
+                                                                                    failed),
                            entries=audit.timeline(db, FAMILY_MAJOR_CASE, case.id), record_form=record_form,
                            stage_labels=STAGE_LABELS), status
+
+
+subjects.register(subjects.Pages(FAMILY_MAJOR_CASE, "cases.show", "case_id", STEP_FORMS, None, render_case,
+                                 "cases/_step_fields.html"))
+
+
+def _visible(case_id: int):
+    return visible(session(), actor(), FAMILY_MAJOR_CASE, case_id)[1]
 
 
 @bp.route("/<int:case_id>")
 @login_required
 def show(case_id: int):
-    return render_case(operations.get_visible_case(session(), actor(), case_id))
+    db = session()
+    case = _visible(case_id)
+    if cc.mark_read(db, user=actor(), family=FAMILY_MAJOR_CASE, subject_id=case.id, now=datetime.now(UTC)):
+        db.commit()
+    return render_case(case)
 
 
 def _save_files(db, me, now, case, step, files) -> None:
@@ -148,7 +142,7 @@ def _save_files(db, me, now, case, step, files) -> None:
 @login_required
 def add_record(case_id: int):
     db, me = session(), actor()
-    case = operations.get_visible_case(db, me, case_id)
+    case = _visible(case_id)
     if not can_supervise(me):
         abort(403, "只有协调科可以登记督办记录")
     form = _record_form(case, uploads.formdata())
@@ -165,37 +159,7 @@ def add_record(case_id: int):
     except InvalidInput as exc:
         db.rollback()
         getattr(form, exc.field or "files", form.files).errors.append(exc.message)
-        return render_case(operations.get_visible_case(db, me, case_id), status=400, record_form=form)
+        return render_case(_visible(case_id), status=400, record_form=form)
     db.commit()
     flash(f"已登记{row.form_label}记录", "success")
     return redirect(url_for("cases.show", case_id=case.id))
-
-
-@bp.route("/<int:case_id>/steps/<task_uuid>", methods=["POST"])
-@login_required
-def complete(case_id: int, task_uuid: str):
-    db, me = session(), actor()
-    case = operations.get_visible_case(db, me, case_id)
-    work = operations.work_for(db, me, case, task_uuid)
-    form = _step_form(work, uploads.formdata())
-    if not form.validate():
-        return render_case(case, (work, form), 400)
-    now = datetime.now(UTC)
-    try:
-        files = uploads.collect(form.files)
-        operations.complete_step(db, actor=me, now=now, case=case, task_uuid=task_uuid,
-                                 values=uploads.step_values(form))
-        _save_files(db, me, now, case, work.step, files)
-    except InvalidInput as exc:
-        db.rollback()
-        case = operations.get_visible_case(db, me, case_id)
-        work = operations.work_for(db, me, case, task_uuid)
-        getattr(form, exc.field or "files", form.files).errors.append(exc.message)
-        return render_case(case, (work, form), 400)
-    db.commit()
-    flash(f"“{work.step_name}”已办理：{case.current_step_name}" if case.status == "open"
-          else f"{case.number} 已办结", "success")
-    return redirect(url_for("cases.show", case_id=case.id))
-
-
-from webapp.cases import reports  # noqa: E402,F401 - routes on the same blueprint

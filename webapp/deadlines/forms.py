@@ -23,7 +23,7 @@ class ExtensionForm(Form):
 
 
 class DecisionForm(Form):
-    decision = RadioField("审批结果", choices=[("approve", "同意延期"), ("refuse", "不同意")],
+    decision = RadioField("审批结果", choices=[("approve", "同意"), ("refuse", "不同意")],
                           validators=[InputRequired("请选择审批结果")])
     opinion = _area("审批意见", required=False)
 
@@ -38,3 +38,11 @@ class ResumeForm(Form):
 
 class UrgeForm(Form):
     message = _area("催办内容")
+
+
+class AnswerForm(Form):
+    answer = _area("书面答复（整改措施、办理结果及时间安排）", max_len=3000)
+
+
+class InstructionForm(Form):
+    instruction = _area("局领导批示", max_len=3000)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, DateTimeLocalField, RadioField, SelectField
 from wtforms.validators import InputRequired, Optional
 
 from models.items import KIND_LABELS
-from webapp.fields import Form
+from webapp.fields import Form, files_field
 from webapp.fields import text_field as _text
 from workflows.items.steps import FOLLOW_UP_METHODS, REPLY_METHODS, SATISFACTION
 
@@ -27,7 +26,7 @@ class RegisterForm(Form):
 
 
 class StepForm(Form):
-    files = MultipleFileField("附件（证据材料）", description="可多选；支持图片、PDF、Office 文档等")
+    files = files_field()
 
 
 class JointStudyForm(StepForm):

@@ -1,4 +1,4 @@
-"""Actions on a petition page: confirm/reject a repeat, extend the deadline, spot check, record a finding."""
+"""Actions on a petition page: confirm/reject a repeat, spot check, record a finding."""
 
 from __future__ import annotations
 
@@ -7,13 +7,19 @@ from datetime import UTC, datetime
 from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
 
-from models.petitions import RepeatCandidate
+from models.petitions import FAMILY_PETITION, RepeatCandidate
 from webapp.db import session
 from webapp.extensions import actor
 from webapp.petitions import forms
-from webapp.petitions.common import bp, formdata, limits, save_uploads, uploads
+from webapp.petitions.common import bp, formdata, save_uploads, uploads
+from webapp.petitions.page import render_petition
 from workflows.errors import InvalidInput
-from workflows.petitions import access, checks, detection, process
+from workflows.petitions import checks, detection
+from workflows.tasks.access import visible
+
+
+def _visible(petition_id: int):
+    return visible(session(), actor(), FAMILY_PETITION, petition_id)[1]
 
 
 def _back(petition_id: int):
@@ -29,7 +35,7 @@ def decide_candidate(candidate_id: int, decision: str):
     row = db.get(RepeatCandidate, candidate_id)
     if row is None:
         abort(404)
-    access.get_visible(db, actor(), row.petition_id)
+    _visible(row.petition_id)
     petition_id = row.petition_id
     operation = detection.confirm if decision == "confirm" else detection.reject
     operation(db, actor=actor(), now=datetime.now(UTC), candidate_id=candidate_id)
@@ -39,11 +45,9 @@ def decide_candidate(candidate_id: int, decision: str):
 
 
 def _failed(petition, key: str, form, exc: InvalidInput | None = None):
-    from webapp.petitions.views import render_petition
-
     if exc is not None:
         session().rollback()
-        petition = access.get_visible(session(), actor(), petition.id)
+        petition = _visible(petition.id)
         field = getattr(form, exc.field or "", None)
         if field is not None:
             field.errors.append(exc.message)
@@ -52,29 +56,11 @@ def _failed(petition, key: str, form, exc: InvalidInput | None = None):
     return render_petition(petition, status=400, extra_forms={key: form})
 
 
-@bp.route("/<int:petition_id>/extend", methods=["POST"])
-@login_required
-def extend(petition_id: int):
-    db, me = session(), actor()
-    petition = access.get_visible(db, me, petition_id)
-    form = forms.ExtendForm(prefix="extend")
-    if not form.validate():
-        return _failed(petition, "extend", form)
-    try:
-        process.extend(db, actor=me, now=datetime.now(UTC), petition=petition, days=form.days.data,
-                       reason=form.reason.data or "", limits=limits())
-    except InvalidInput as exc:
-        return _failed(petition, "extend", form, exc)
-    db.commit()
-    flash("已延期", "success")
-    return _back(petition_id)
-
-
 @bp.route("/<int:petition_id>/spot-checks", methods=["POST"])
 @login_required
 def spot_check(petition_id: int):
     db, me, now = session(), actor(), datetime.now(UTC)
-    petition = access.get_visible(db, me, petition_id)
+    petition = _visible(petition_id)
     form = forms.SpotCheckForm(formdata=formdata(), prefix="spot")
     if not form.validate():
         return _failed(petition, "spot", form)
@@ -94,7 +80,7 @@ def spot_check(petition_id: int):
 @login_required
 def finding(petition_id: int):
     db, me = session(), actor()
-    petition = access.get_visible(db, me, petition_id)
+    petition = _visible(petition_id)
     form = forms.FindingForm(prefix="finding")
     if not form.validate():
         return _failed(petition, "finding", form)

@@ -114,7 +114,7 @@ def record_call(callback_id: int):
     try:
         callbacks.record_callback(db, actor=actor(), now=datetime.now(UTC), callback_id=call.id,
                                   reached=form.reached.data == "yes", satisfaction=form.satisfaction.data or None,
-                                  solved=solved, notes=form.notes.data or "", limits=limits())
+                                  solved=solved, notes=form.notes.data or "")
     except InvalidInput as exc:
         db.rollback()
         call = db.get(Callback, callback_id)

@@ -15,9 +15,8 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def limits() -> Limits:
-    """Time limits and sampling: app config, else environment (PETITION_ACCEPT_DAYS, PETITION_CONCLUDE_DAYS,
-    PETITION_MAX_EXTENSION_DAYS, PETITION_RECTIFY_DAYS, PETITION_RECHECK_DAYS, PETITION_WINDOW_DAYS,
-    PETITION_SAMPLE_PERCENT), else the defaults of `Limits`."""
+    """Repeat-detection window and callback sample: app config, else environment (PETITION_WINDOW_DAYS,
+    PETITION_SAMPLE_PERCENT), else the defaults of `Limits`. Time limits are in the rule book."""
     cfg = current_app.config
     defaults = Limits()
     values = {}

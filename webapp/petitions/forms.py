@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import FileField, MultipleFileField
+from flask_wtf.file import FileField
 from wtforms import DateField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from models.petitions import CHANNELS, MISCONDUCT, SATISFACTION
-from webapp.fields import Form
+from webapp.fields import Form, files_field
 from webapp.fields import text_field as _text
 from workflows.petitions.checks import RESULTS
 from workflows.petitions.steps import REPLY_METHODS
@@ -24,11 +24,11 @@ class RegisterForm(Form):
     address = _text("地址", 200)
     category = _text("问题类别", 64, description="如：违法搭建、夜间施工噪音、占道经营")
     content = _text("反映内容", 5000, area=True, render_kw={"rows": 5})
-    files = MultipleFileField("附件")
+    files = files_field("附件", "来信扫描件、照片等，可多选")
 
 
 class StepForm(Form):
-    files = MultipleFileField("附件（证据材料）", description="可多选；支持图片、PDF、Office 文档等")
+    files = files_field()
 
 
 class AssignForm(StepForm):
@@ -76,12 +76,6 @@ STEP_FORMS: dict[str, type[StepForm]] = {
 }
 
 
-class ExtendForm(Form):
-    days = IntegerField("延期（工作日）",
-                        validators=[InputRequired("请填写延期天数"), NumberRange(1, 90, "天数不正确")])
-    reason = _text("延期理由", 1000, area=True)
-
-
 class CallbackForm(Form):
     reached = RadioField("是否联系上", choices=[("yes", "已联系上"), ("no", "未联系上")],
                          validators=[InputRequired("请选择是否联系上")])
@@ -100,7 +94,7 @@ class SpotCheckForm(Form):
     checked_on = DateField("抽查日期", validators=[InputRequired("请填写抽查日期")])
     result = RadioField("抽查结论", choices=list(RESULTS.items()), validators=[InputRequired("请选择抽查结论")])
     findings = _text("抽查情况", 3000, area=True)
-    files = MultipleFileField("现场照片")
+    files = files_field("现场照片")
 
 
 class FindingForm(Form):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
     HiddenField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional
 
 from models.referrals import CLASSIFICATION_LABELS, OUTCOME_LABELS
-from webapp.fields import CheckboxesField, Form
+from webapp.fields import CheckboxesField, Form, files_field
 from webapp.fields import text_field as _text
 
 
@@ -38,7 +37,7 @@ class ReferForm(Form):
 
 
 class StepForm(Form):
-    files = MultipleFileField("附件", description="可多选")
+    files = files_field()
 
 
 class AcceptForm(StepForm):

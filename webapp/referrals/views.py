@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from models.attachments import Attachment
 from models.org import Role, Squad, User, UserRole
 from models.referrals import CLASSIFICATION_LABELS, FAMILY_REFERRAL, AccountabilityReferral
-from webapp import subjects, uploads
-from webapp.attachments.views import VISIBILITY
+from webapp import subjects
 from webapp.db import session
 from webapp.extensions import actor
 from webapp.paging import paginate
@@ -21,19 +20,14 @@ from workflows import audit
 from workflows.errors import InvalidInput
 from workflows.referrals import evidence
 from workflows.referrals import operations as ops
-from workflows.referrals.access import can_act_on_referral, can_refer, referral_scope, shows_referrer
+from workflows.referrals.access import can_refer, referral_scope, shows_referrer
+from workflows.tasks import cc
+from workflows.tasks.access import visible
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 STATUS_LABELS = {"open": "办理中", "closed": "已办结"}
 
 
-def _load(db, ids: set[int]) -> dict[int, tuple[str, str]]:
-    rows = db.scalars(select(AccountabilityReferral).where(AccountabilityReferral.id.in_(ids)))
-    return {r.id: (r.number, f"{r.classification_label}：{r.target_label}") for r in rows}
-
-
-subjects.register(FAMILY_REFERRAL, "追责移送", "referrals.show", "referral_id", _load)
-VISIBILITY[FAMILY_REFERRAL] = ops.get_visible_referral
 
 
 @bp.app_context_processor
@@ -134,59 +128,41 @@ def new():
 
 def _render(referral, failed=None, status=200):
     db, me = session(), actor()
-    open_work = ops.open_work(db, referral)
-    forms = {w.id: (failed[1] if failed and failed[0].id == w.id else STEP_FORMS[w.step](prefix=w.step))
-             for w in open_work if can_act_on_referral(me, referral, w)}
     files = list(db.scalars(select(Attachment).where(Attachment.family == FAMILY_REFERRAL,
                                                      Attachment.subject_id == referral.id).order_by(Attachment.id)))
-    return render_template("referrals/show.html", r=referral, open_work=open_work, forms=forms, files=files,
+    return render_template("referrals/show.html", r=referral, files=files,
+                           panel=subjects.panel(db, me, FAMILY_REFERRAL, referral, failed),
                            entries=audit.timeline(db, FAMILY_REFERRAL, referral.id),
                            show_referrer=shows_referrer(me, referral),
                            source_url=subjects.url_for_subject(referral.source_family, referral.source_subject_id),
-                           family_labels=subjects.FAMILY_LABELS), status
+                           family_labels=subjects.family_labels()), status
+
+
+subjects.register(subjects.Pages(FAMILY_REFERRAL, "referrals.show", "referral_id", STEP_FORMS, None, _render))
+
+
+def _visible(referral_id: int):
+    return visible(session(), actor(), FAMILY_REFERRAL, referral_id)[1]
 
 
 @bp.route("/<int:referral_id>")
 @login_required
 def show(referral_id: int):
-    return _render(ops.get_visible_referral(session(), actor(), referral_id))
+    db = session()
+    referral = _visible(referral_id)
+    if cc.mark_read(db, user=actor(), family=FAMILY_REFERRAL, subject_id=referral.id, now=datetime.now(UTC)):
+        db.commit()
+    return _render(referral)
 
 
 @bp.route("/<int:referral_id>/evidence/<int:attachment_id>")
 @login_required
 def evidence_file(referral_id: int, attachment_id: int):
     """A source attachment cited as evidence, for whoever may see the referral (the responsible section too)."""
-    referral = ops.get_visible_referral(session(), actor(), referral_id)
+    referral = _visible(referral_id)
     row = session().get(Attachment, attachment_id)
     cited = {e.get("key") for e in referral.evidence}
     if row is None or f"attachment:{row.id}" not in cited:
         abort(404)
     return send_from_directory(current_app.config["UPLOAD_FOLDER"], row.stored_name, as_attachment=True,
                                download_name=row.original_name, mimetype=row.content_type)
-
-
-@bp.route("/<int:referral_id>/steps/<task_uuid>", methods=["POST"])
-@login_required
-def complete(referral_id: int, task_uuid: str):
-    db, me = session(), actor()
-    referral = ops.get_visible_referral(db, me, referral_id)
-    work = ops.work_for(db, me, referral, task_uuid)
-    form = STEP_FORMS[work.step](formdata=uploads.formdata(), prefix=work.step)
-    if not form.validate():
-        return _render(referral, (work, form), 400)
-    now = datetime.now(UTC)
-    try:
-        files = uploads.collect(form.files)
-        ops.complete_step(db, actor=me, now=now, referral=referral, task_uuid=task_uuid,
-                          values=uploads.step_values(form))
-        uploads.save_all(db, actor=me, now=now, family=FAMILY_REFERRAL, subject_id=referral.id, step=work.step,
-                         uploads=files)
-    except InvalidInput as exc:
-        db.rollback()
-        referral = ops.get_visible_referral(db, me, referral_id)
-        work = ops.work_for(db, me, referral, task_uuid)
-        getattr(form, exc.field or "files", form.files).errors.append(exc.message)
-        return _render(referral, (work, form), 400)
-    db.commit()
-    flash(f"“{work.step_name}”已办理" if referral.status == "open" else f"{referral.number} 已办结", "success")
-    return redirect(url_for("referrals.show", referral_id=referral.id))

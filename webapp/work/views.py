@@ -1,100 +1,129 @@
-"""待办 my work, 已办 done by me, 我登记的 registered by me; claim and reassign."""
+"""待办, 已办, 我登记的, 抄送我的, 我委派的 for every family: filters, search, sortable columns, keyset paging,
+saved filters, the .xlsx export of all matching rows, bulk 签收 / 催办 / 转办 and the navigation badges."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from models.audit import AuditEntry
-from models.items import SupervisedItem
-from models.org import Role, User
+from models.org import Role, Squad, User
 from webapp import subjects
 from webapp.db import session
 from webapp.extensions import actor
-from webapp.paging import paginate
-from workflows.access import my_work_query
+from webapp.work.common import bp, filters
+from workflows import families, saved_filters, worklists
 from workflows.errors import DomainError
-from workflows.items import operations
 
-bp = Blueprint("work", __name__)
+TITLES = worklists.LIST_LABELS
+
+
+@bp.app_context_processor
+def _badges():
+    def work_counts() -> dict[str, int]:
+        if not current_user.is_authenticated:
+            return {}
+        from flask import g
+
+        if "work_counts" not in g:
+            g.work_counts = worklists.counts(session(), current_user.user)
+        return g.work_counts
+
+    return {"work_counts": work_counts}
+
+
+def _names(rows) -> dict[int, str]:
+    ids = {r.work.assignee_id for r in rows if r.work and r.work.assignee_id}
+    ids |= {r.work.owner_id for r in rows if r.work and r.work.owner_id}
+    return dict(session().execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all()) if ids else {}
+
+
+def _choices() -> dict:
+    db = session()
+    return {"families": families.all_families(), "squads": list(db.scalars(select(Squad).order_by(Squad.id))),
+            "sorts": worklists.SORTS}
+
+
+def render_list(name: str):
+    if name not in worklists.LISTS:
+        abort(404)
+    me, db, now = actor(), session(), datetime.now(UTC)
+    f = filters()
+    found = worklists.page(db, name, me, f, now, request.args.get("cursor"))
+    rising = worklists.follow_ups_due(db, me, now) if name == "todo" and not request.args.get("cursor") else []
+    links = {(r.subject.family, r.subject.subject_id): subjects.url_for_subject(r.subject.family, r.subject.subject_id)
+             for r in [*found.rows, *rising]}
+    members = []
+    if name == "todo" and me.has(Role.SQUAD_LEADER):
+        members = list(db.scalars(select(User).where(User.squad_id == me.squad_id, User.active).order_by(User.name)))
+    return render_template("work/list.html", name=name, title=TITLES[name], page=found, f=f, rising=rising,
+                           links=links, names=_names([*found.rows, *rising]), me=me, members=members, now=now,
+                           saved=saved_filters.offered(db, me, name), family_labels=subjects.family_labels(),
+                           **_choices())
 
 
 @bp.route("/")
 @login_required
 def todo():
-    me = actor()
-    if me.has(Role.SYSTEM_ADMIN):
+    if actor().has(Role.SYSTEM_ADMIN) and not actor().has(Role.COORDINATOR, Role.LEADER, Role.SQUAD_LEADER,
+                                                          Role.SQUAD_MEMBER, Role.SECTION_OFFICER):
         return redirect(url_for("users.index"))  # administrators handle no work; they start at user management
-    db = session()
-    rows = list(db.scalars(my_work_query(me).limit(500)))
-    members = []
-    if me.has(Role.SQUAD_LEADER):
-        members = list(db.scalars(select(User).where(User.squad_id == me.squad_id, User.active).order_by(User.name)))
-    links = {(w.family, w.subject_id): subjects.url_for_subject(w.family, w.subject_id) for w in rows}
-    assignee_ids = {w.assignee_id for w in rows if w.assignee_id}
-    names = dict(db.execute(select(User.id, User.name).where(User.id.in_(assignee_ids))).tuples().all())
-    return render_template("work/todo.html", rows=rows, links=links, members=members, names=names,
-                           family_labels=subjects.FAMILY_LABELS, me=me)
+    return render_list("todo")
 
 
 @bp.route("/done")
 @login_required
 def done():
-    me = actor()
-    db = session()
-    query = select(AuditEntry).where(AuditEntry.actor_id == me.id, AuditEntry.action == "complete")
-    found = paginate(db, query, AuditEntry.at.desc(), unique=AuditEntry.id.desc())
-    entries = found.rows
-    names = subjects.labels(db, [(e.family, e.subject_id) for e in entries])
-    links = {(e.family, e.subject_id): subjects.url_for_subject(e.family, e.subject_id) for e in entries}
-    return render_template("work/done.html", entries=entries, names=names, links=links, total=found.total,
-                           page=found.page, pages=found.pages)
+    return render_list("done")
 
 
 @bp.route("/registered")
 @login_required
 def registered():
-    me = actor()
-    db = session()
-    query = select(SupervisedItem).where(SupervisedItem.registered_by_id == me.id)
-    found = paginate(db, query, SupervisedItem.registered_at.desc(), unique=SupervisedItem.id.desc())
-    return render_template("work/registered.html", items=found.rows, total=found.total, page=found.page,
-                           pages=found.pages)
+    return render_list("registered")
 
 
-def _back():
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("work.todo"))
-
-
-@bp.route("/work/<int:work_id>/claim", methods=["POST"])
+@bp.route("/cc")
 @login_required
-def claim(work_id: int):
-    db = session()
-    work = operations.claim(db, actor=actor(), now=datetime.now(UTC), work_id=work_id)
-    db.commit()
-    flash(f"已签收“{work.step_name}”", "success")
-    return _back()
+def cc_list():
+    return render_list("cc")
 
 
-@bp.route("/work/<int:work_id>/reassign", methods=["POST"])
+@bp.route("/delegated")
 @login_required
-def reassign(work_id: int):
+def delegated():
+    return render_list("delegated")
+
+
+@bp.route("/lists/<name>/filters", methods=["POST"])
+@login_required
+def save_filter(name: str):
     db = session()
-    member_id = request.form.get("member_id", type=int)
-    if member_id is None:
-        abort(400, "请选择转办对象")
     try:
-        work = operations.reassign(db, actor=actor(), now=datetime.now(UTC), work_id=work_id, member_id=member_id)
+        saved_filters.save(db, actor=actor(), now=datetime.now(UTC), list_name=name,
+                           name=request.form.get("name", ""), query=request.form.get("query", ""),
+                           shared=request.form.get("shared") == "1")
     except DomainError as exc:
         db.rollback()
-        if exc.status != 400:
-            raise
         flash(exc.message, "error")
-        return _back()
+    else:
+        db.commit()
+        flash("已保存筛选", "success")
+    return redirect(url_for(f"work.{_endpoint(name)}") + "?" + saved_filters.clean_query(request.form.get("query", "")))
+
+
+@bp.route("/lists/filters/<int:filter_id>/delete", methods=["POST"])
+@login_required
+def delete_filter(filter_id: int):
+    db = session()
+    saved_filters.remove(db, actor=actor(), filter_id=filter_id)
     db.commit()
-    flash(f"已转办“{work.step_name}”", "success")
-    return _back()
+    flash("已删除筛选", "success")
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("work.todo"))
+
+
+def _endpoint(name: str) -> str:
+    return {"todo": "todo", "done": "done", "registered": "registered", "cc": "cc_list",
+            "delegated": "delegated"}.get(name, "todo")

@@ -19,17 +19,16 @@ from models.cases import (
     SupervisionForm,
     SupervisionRecord,
 )
-from models.engine import WorkItem
-from models.org import Section, Squad, User
-from workflows import audit, engine, families, numbering, steps, worklist
-from workflows.access import can_act
-from workflows.calendar import WorkCalendar, load_calendar
-from workflows.cases import deadlines
-from workflows.cases.access import can_supervise, can_view_case
-from workflows.cases.steps import HANDLERS, StepContext
-from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from models.org import Squad, User
+from workflows import audit
+from workflows.calendar import load_calendar
+from workflows.cases.access import can_supervise
+from workflows.cases.family import FAMILY
+from workflows.deadlines import compute
+from workflows.deadlines.rules import load_book
+from workflows.errors import Conflict, InvalidInput, PermissionDenied
+from workflows.tasks import lifecycle
 
-PROCESS_ID = "major_case"
 RECORD_FORMS = (SupervisionForm.ONSITE, SupervisionForm.MEETING, SupervisionForm.PHONE)
 
 
@@ -54,39 +53,6 @@ class RecordInput:
     people: str
     content: str
     decisions: str = ""
-
-
-def _next_number(session: Session, now: datetime) -> str:
-    return numbering.allocate(session, scope=FAMILY_MAJOR_CASE, column=MajorCase.number,
-                              prefix=lambda year: f"案督{year}-", width=4, now=now)
-
-
-def _section_id(session: Session, code: str) -> int | None:
-    return session.scalar(select(Section.id).where(Section.code == code))
-
-
-def _placement(session: Session, calendar: WorkCalendar, case: MajorCase, now: datetime):
-    sections = {code: _section_id(session, code) for code in ("coordination", "legal")}
-
-    def place(step: engine.ReadyStep) -> worklist.Placement:
-        due = deadlines.step_due(calendar, case, step.step, now)
-        common = {"due_at": due.due_at, "due_provisional": due.provisional} if due else {}
-        if step.group == "squad":
-            return worklist.Placement(squad_id=case.squad_id, **common)
-        if step.group == "section":
-            return worklist.Placement(section_id=sections["legal"], **common)
-        return worklist.Placement(section_id=sections["coordination"], **common)
-
-    return place
-
-
-def _after_advance(session, case, instance, snapshot, now) -> None:
-    worklist.sync(session, instance, snapshot, _placement(session, load_calendar(session), case, now), now,
-                  (case.number, case.title))
-    case.current_step_name = "、".join(s.name for s in snapshot.ready) if not snapshot.completed else "办结"
-    if snapshot.completed:
-        case.status = CaseStatus.CLOSED
-        case.closed_at = now
 
 
 def _check_opening(session: Session, spec: Opening) -> tuple[list[str], Squad]:
@@ -115,62 +81,26 @@ def open_case(session: Session, *, actor: User, now: datetime, spec: Opening) ->
         raise PermissionDenied("只有协调科可以发起重大案件督办")
     forms, squad = _check_opening(session, spec)
     case = MajorCase(
-        number=_next_number(session, now), case_number=spec.case_number.strip(), title=spec.title.strip(),
+        case_number=spec.case_number.strip(), title=spec.title.strip(),
         parties=spec.parties.strip(), violation=spec.violation.strip(), stage=spec.stage,
         social_impact=spec.social_impact, forms=",".join(forms), squad_id=squad.id, handler_id=spec.handler_id,
         matters=spec.matters.strip(), status=CaseStatus.OPEN, registered_by_id=actor.id, registered_at=now,
+        deadline_basis="rule", clock_rules_at=now,
     )
+    due = compute.subject_deadline(load_calendar(session), load_book(session, FAMILY.name, now), FAMILY, case)
+    case.deadline_at, case.deadline_provisional, case.base_deadline_at = due.due_at, due.provisional, due.due_at
+    case.number = lifecycle.number_for(session, FAMILY, now)
     session.add(case)
     session.flush()
     session.add_all(PointCheck(case_id=case.id, point=p.value) for p in CasePoint)
-    version = engine.deploy(session, engine.get_process(PROCESS_ID), now)
-    instance, snapshot = engine.start(session, version, FAMILY_MAJOR_CASE, case.id, {"case_id": case.id}, now)
-    session.flush()
-    case.instance_id = instance.id
-    _after_advance(session, case, instance, snapshot, now)
-    audit.record(session, actor=actor, now=now, family=FAMILY_MAJOR_CASE, subject_id=case.id, action="open",
-                 summary=f"发起重大案件督办（{case.form_labels}）", details={"number": case.number, "forms": forms})
-    return case
-
-
-def get_visible_case(session: Session, actor: User, case_id: int) -> MajorCase:
-    case = session.get(MajorCase, case_id)
-    if case is None:
-        raise NotFound("督办案件不存在")
-    if not can_view_case(actor, case):
-        raise PermissionDenied("无权查看该督办案件")
-    return case
+    return lifecycle.start(session, FAMILY, case, actor=actor, now=now, action="open",
+                           summary=f"发起重大案件督办（{case.form_labels}）", details={"forms": forms})
 
 
 def points(session: Session, case: MajorCase) -> list[PointCheck]:
     order = [p.value for p in CasePoint]
     rows = session.scalars(select(PointCheck).where(PointCheck.case_id == case.id))
     return sorted(rows, key=lambda r: order.index(r.point))
-
-
-def open_work(session: Session, case: MajorCase) -> list[WorkItem]:
-    return steps.open_work(session, FAMILY_MAJOR_CASE, case.id)
-
-
-def work_for(session: Session, actor: User, case: MajorCase, task_uuid: str) -> WorkItem:
-    work = steps.find_work(session, FAMILY_MAJOR_CASE, case.id, task_uuid)
-    if not can_act(actor, work):
-        raise PermissionDenied("该环节不由您办理")
-    return work
-
-
-def complete_step(
-    session: Session, *, actor: User, now: datetime, case: MajorCase, task_uuid: str, values: dict
-) -> MajorCase:
-    """Complete one open step; a second completion of the same step gets Conflict, never a lost update."""
-    families.lock(session, FAMILY_MAJOR_CASE, case.id)
-    work = work_for(session, actor, case, task_uuid)
-    outcome = HANDLERS[work.step](StepContext(session, actor, now, case, values))
-    instance, snapshot = steps.run_step(session, actor=actor, now=now, instance_id=case.instance_id, work=work,
-                                        outcome=outcome)
-    _after_advance(session, case, instance, snapshot, now)
-    session.flush()
-    return case
 
 
 def add_record(session: Session, *, actor: User, now: datetime, case: MajorCase, rec: RecordInput) -> SupervisionRecord:

@@ -7,42 +7,31 @@ engine and the timeline. Forms check shape; these functions hold the domain rule
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from models.cases import CasePoint, MajorCase, PointCheck, SupervisionForm, SupervisionRecord
-from models.org import User
+from models.cases import CasePoint, PointCheck, SupervisionForm, SupervisionRecord
+from models.deadlines import ClockEvent
 from workflows import counting
 from workflows.calendar import load_calendar
 from workflows.cases import deadlines, letters
 from workflows.errors import InvalidInput
-from workflows.steps import StepOutcome, StepValues
+from workflows.steps import StepContext, StepOutcome
 
 DECISIONS = {"approve": "通过", "return": "退回整改"}
 
 
-@dataclass
-class StepContext(StepValues):
-    session: Session
-    actor: User
-    now: datetime
-    case: MajorCase
-    values: dict[str, Any]
-
-    def points(self) -> dict[str, PointCheck]:
-        rows = self.session.scalars(select(PointCheck).where(PointCheck.case_id == self.case.id))
-        return {row.point: row for row in rows}
+def _points(ctx: StepContext) -> dict[str, PointCheck]:
+    rows = ctx.session.scalars(select(PointCheck).where(PointCheck.case_id == ctx.subject.id))
+    return {row.point: row for row in rows}
 
 
 def _consult(ctx: StepContext) -> StepOutcome:
     point = ctx.values.get("consult_point")
     if point not in set(CasePoint):
         raise InvalidInput("请选择征求意见的要点", "consult_point")
-    row = ctx.points()[point]
+    row = _points(ctx)[point]
     row.legal_question = ctx.text("question", "征求意见的问题")
     row.legal_opinion = ""
     return StepOutcome(f"就“{row.point_label}”征求法制科意见", row.legal_question,
@@ -51,10 +40,10 @@ def _consult(ctx: StepContext) -> StepOutcome:
 
 def _missing_records(ctx: StepContext) -> list[SupervisionForm]:
     counts = dict(ctx.session.execute(
-        select(SupervisionRecord.form, func.count()).where(SupervisionRecord.case_id == ctx.case.id)
+        select(SupervisionRecord.form, func.count()).where(SupervisionRecord.case_id == ctx.subject.id)
         .group_by(SupervisionRecord.form)
     ).all())
-    return [f for f in ctx.case.form_list if f != SupervisionForm.LETTER and not counts.get(f.value)]
+    return [f for f in ctx.subject.form_list if f != SupervisionForm.LETTER and not counts.get(f.value)]
 
 
 def _assess(ctx: StepContext, rows: dict[str, PointCheck]) -> list[PointCheck]:
@@ -72,11 +61,21 @@ def _assess(ctx: StepContext, rows: dict[str, PointCheck]) -> list[PointCheck]:
 
 
 def _set_deadline(ctx: StepContext) -> None:
+    """Problems found: the coordination section names the rectification period; the case's clock follows it."""
+    from workflows.cases.family import FAMILY
+    from workflows.deadlines import ladder
+    from workflows.deadlines.recompute import apply_deadline
+
     days = ctx.values.get("rectify_days")
     if not isinstance(days, int) or not 1 <= days <= deadlines.MAX_RECTIFY_DAYS:
         raise InvalidInput(f"整改期限应为 1 至 {deadlines.MAX_RECTIFY_DAYS} 个工作日", "rectify_days")
     due = deadlines.rectify_deadline(load_calendar(ctx.session), ctx.now, days)
-    ctx.case.deadline_at, ctx.case.deadline_provisional = due.due_at, due.provisional
+    old = ctx.subject.deadline_at
+    ctx.subject.base_deadline_at = due.due_at
+    apply_deadline(ladder.Context(ctx.session), FAMILY, ctx.subject, due, ctx.now, basis="given")
+    ctx.session.add(ClockEvent(family=FAMILY.name, subject_id=ctx.subject.id, kind="deadline_set", at=ctx.now,
+                               actor_id=ctx.actor.id, old_deadline_at=old, new_deadline_at=due.due_at,
+                               note=f"整改期限 {days} 个工作日"))
 
 
 def _conclude(ctx: StepContext) -> StepOutcome:
@@ -84,13 +83,13 @@ def _conclude(ctx: StepContext) -> StepOutcome:
     if missing:
         names = "、".join(f.label for f in missing)
         raise InvalidInput(f"请先登记{names}的督办记录", "mode")
-    rows = ctx.points()
+    rows = _points(ctx)
     problems = _assess(ctx, rows)
     if problems:
         _set_deadline(ctx)
     details: dict[str, Any] = {"problems": [p.point for p in problems]}
-    if SupervisionForm.LETTER in ctx.case.form_list:
-        letter = letters.issue(ctx.session, actor=ctx.actor, now=ctx.now, case=ctx.case, points=list(rows.values()))
+    if SupervisionForm.LETTER in ctx.subject.form_list:
+        letter = letters.issue(ctx.session, actor=ctx.actor, now=ctx.now, case=ctx.subject, points=list(rows.values()))
         details["letter"] = letter.number
     summary = (f"审查发现问题：{'、'.join(p.point_label for p in problems)}" if problems
                else "审查完毕，五个要点均符合")
@@ -110,7 +109,7 @@ def _review_points(ctx: StepContext) -> StepOutcome:
 
 
 def _legal_opinion(ctx: StepContext) -> StepOutcome:
-    pending = [p for p in ctx.points().values() if p.legal_question and not p.legal_opinion]
+    pending = [p for p in _points(ctx).values() if p.legal_question and not p.legal_opinion]
     opinion = ctx.text("opinion", "法制科意见")
     for row in pending:
         row.legal_opinion = opinion
@@ -119,7 +118,7 @@ def _legal_opinion(ctx: StepContext) -> StepOutcome:
 
 
 def _rectify(ctx: StepContext) -> StepOutcome:
-    problems = [p for p in ctx.points().values() if p.result == "problem" and not p.rectified]
+    problems = [p for p in _points(ctx).values() if p.result == "problem" and not p.rectified]
     for row in problems:
         row.answer = ctx.text(f"answer_{row.point}", f"对“{row.point_label}”问题的答复及整改情况")
     return StepOutcome("中队答复并完成整改", ctx.text("measures", "整改措施", required=False),
@@ -132,9 +131,9 @@ def _verify(ctx: StepContext) -> StepOutcome:
         raise InvalidInput("请选择核查结论", "decision")
     opinion = ctx.text("opinion", "退回意见", required=decision == "return")
     if decision == "return":
-        counting.increment(ctx.session, ctx.case, "return_count")
+        counting.increment(ctx.session, ctx.subject, "return_count")
     else:
-        for row in ctx.points().values():
+        for row in _points(ctx).values():
             if row.result == "problem":
                 row.rectified = True
     return StepOutcome(f"核查{DECISIONS[decision]}", opinion, engine_data={"verify_decision": decision},

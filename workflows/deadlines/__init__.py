@@ -1,6 +1,6 @@
-"""Deadlines as a first-class part of Duban: clock rules, the alert ladder (临期预警 → 超期 → 升级),
-extension requests (延期申请), suspension (挂起), urges (催办) and provisional recomputation.
+"""The clock for every family: the rule book (rules), deadlines of subjects and steps (compute), the alert
+ladder and colour levels (ladder), 督办单 (orders), extension and suspension requests and resumption (requests),
+recomputation (recompute) and the hooks the open-work projection calls (hooks).
 
-Import the submodules you need (rules, ladder, clock, registry, recompute); this package imports nothing
-eagerly so that `workflows.worklist` can call its hooks without import cycles.
+Import the submodules you need; this package imports nothing eagerly.
 """

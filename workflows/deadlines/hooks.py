@@ -10,8 +10,8 @@ from sqlalchemy import update
 
 from models.deadlines import OverdueRecord
 from models.engine import ProcessInstance, WorkItem
-from workflows import notifications
-from workflows.deadlines import ladder, registry
+from workflows import families, notifications
+from workflows.deadlines import ladder
 
 
 def work_added(session, instance: ProcessInstance, rows: list[WorkItem], now: datetime) -> None:
@@ -19,10 +19,10 @@ def work_added(session, instance: ProcessInstance, rows: list[WorkItem], now: da
     ctx = ladder.Context(session)
     for work in rows:
         ladder.arm_work(ctx, work)
-    adapter = registry.find(instance.family)
-    subject = session.get(adapter.model, instance.subject_id) if adapter else None
+    fam = families.find(instance.family)
+    subject = session.get(fam.model, instance.subject_id) if fam else None
     if subject is not None:
-        ladder.arm_subject(ctx, adapter, subject)
+        ladder.arm_subject(ctx, fam, subject)
     session.flush()
 
 
@@ -36,7 +36,7 @@ def work_closed(session, instance: ProcessInstance, task_uuids: Iterable[str], c
     session.execute(update(OverdueRecord).where(
         OverdueRecord.family == instance.family, OverdueRecord.subject_id == instance.subject_id,
         OverdueRecord.resolved_at.is_(None)).values(resolved_at=now))
-    adapter = registry.find(instance.family)
-    subject = session.get(adapter.model, instance.subject_id) if adapter else None
+    fam = families.find(instance.family)
+    subject = session.get(fam.model, instance.subject_id) if fam else None
     if subject is not None:
         subject.next_alert_at = None

@@ -1,5 +1,7 @@
-"""The alert ladder of one clock (an open step or a whole subject): 临期预警 yellow at a share of the time,
-red one working day before, overdue alert at the due time, escalation to the bureau leaders after it.
+"""The alert ladder of one clock (an open step, or a whole subject of any family): 临期预警 yellow at a share
+of the time, a red warning one working day before, the overdue alert at the due time (coordination urges,
+leaders informed), and escalation N working days after it. A subject's colour level (督办单 levels) follows:
+蓝 normal → 黄 临期 → 橙 超期 → 红 (escalated, or overdue and urged again), and red issues a 督办单.
 
 Every stage is sent once: its notifications carry a key built from the clock and its due time, the stage
 reached is stored on the row and the row's next_alert_at says when the sweep must look again.
@@ -11,22 +13,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models.deadlines import OverdueRecord
+from models.deadlines import ClockEvent, OverdueRecord, Urge
 from models.engine import WorkItem
 from models.org import Role
-from workflows import audit, families, notifications
+from workflows import audit, families, notifications, subjects
 from workflows.calendar import LOCAL_TZ, WorkCalendar, end_of_local_day, load_calendar, local_day
-from workflows.deadlines import registry
-from workflows.deadlines.rules import Rule, load_book
+from workflows.deadlines.rules import Rule, RuleBook, book_for
+from workflows.families import Family
 
 YELLOW, RED, OVERDUE, ESCALATED = 1, 2, 3, 4
 STAGE_KEYS = {YELLOW: "warn-yellow", RED: "warn-red", OVERDUE: "overdue", ESCALATED: "escalate"}
-DEFAULT_THRESHOLDS = Rule(amount=1)
 STAGE_LABELS = {0: "", YELLOW: "黄色预警", RED: "红色预警", OVERDUE: "已超期", ESCALATED: "已升级"}
+LEVEL_OF_STAGE = {0: "blue", YELLOW: "yellow", RED: "yellow", OVERDUE: "orange", ESCALATED: "red"}
+LEVEL_ORDER = ("blue", "yellow", "orange", "red")
+DEFAULT_THRESHOLDS = Rule(amount=1)
 
 
 @dataclass
@@ -46,6 +50,17 @@ class Watch:
     holders: list[int]
     started_at: datetime
     due_at: datetime
+
+
+class Context:
+    """Calendar and rule books loaded once per transaction."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.calendar: WorkCalendar = load_calendar(session)
+
+    def book(self, fam: Family, subject: Any) -> RuleBook:
+        return book_for(self.session, fam.name, subject)
 
 
 def stage_times(calendar: WorkCalendar, rule: Rule, started_at: datetime, due_at: datetime) -> dict:
@@ -81,6 +96,8 @@ def _recipients(session: Session, watch: Watch, stage: int) -> list[int]:
     if stage == ESCALATED:
         return notifications.role_users(session, [Role.LEADER])
     people = list(watch.holders) + notifications.role_users(session, [Role.COORDINATOR])
+    if watch.step == "":  # a whole subject overdue: the leaders are informed (橙)
+        people += notifications.role_users(session, [Role.LEADER])
     if watch.squad_id is not None:
         people += notifications.role_users(session, [Role.SQUAD_LEADER], squad_id=watch.squad_id)
     return people
@@ -128,44 +145,34 @@ def work_watch(session: Session, work: WorkItem) -> Watch:
                  notifications.holders(session, work), work.started_at, work.due_at)
 
 
-def subject_watch(session: Session, adapter: registry.FamilyClock, subject: Any) -> Watch:
-    number, title = adapter.title_of(subject)
-    squad, handler = adapter.squad_of(subject), adapter.handler_of(subject)
+def subject_watch(session: Session, fam: Family, subject: Any) -> Watch:
+    number, title = fam.label_of(subject)
+    squad, handler = fam.squad_of(subject), fam.handler_of(subject)
     if handler is not None:
         holders = [handler]
     elif squad is not None:
         holders = notifications.role_users(session, [Role.SQUAD_LEADER], squad_id=squad)
     else:
         holders = notifications.role_users(session, [Role.COORDINATOR])
-    return Watch(f"item:{adapter.family}:{subject.id}", adapter.family, subject.id, number, title, "", "办理期限",
-                 None, squad, handler, holders, adapter.started_of(subject), subject.deadline_at)
+    return Watch(f"item:{fam.name}:{subject.id}", fam.name, subject.id, number, title, "", "办理期限",
+                 None, squad, handler, holders, fam.started_of(subject), subject.deadline_at)
 
 
-class Context:
-    """Calendar and rule books loaded once per transaction."""
-
-    def __init__(self, session: Session):
-        self.session = session
-        self.calendar = load_calendar(session)
-        self._books: dict = {}
-
-    def book(self, family: str):
-        if family not in self._books:
-            self._books[family] = load_book(self.session, family)
-        return self._books[family]
+def _is_ticking(fam: Family, subject: Any) -> bool:
+    return subject is not None and str(subject.status) == "open" and subject.suspended_at is None
 
 
 def _work_times(ctx: Context, work: WorkItem):
-    """The stage moments of an open step; families without a clock adapter get the default thresholds."""
-    if work.due_at is None or work.step in notifications.ESCALATION_STEPS:
+    """The stage moments of an open step (None: no clock — no due time, or its subject is paused/closed)."""
+    if work.due_at is None:
         return None
-    adapter = registry.find(work.family)
-    rule = DEFAULT_THRESHOLDS
-    if adapter is not None:
-        subject = ctx.session.get(adapter.model, work.subject_id)
-        if subject is None or subject.suspended_at is not None or not adapter.is_open(subject):
-            return None
-        rule = ctx.book(work.family).thresholds(adapter.kind_of(subject), work.step)
+    fam = families.find(work.family)
+    if fam is None:
+        return stage_times(ctx.calendar, DEFAULT_THRESHOLDS, work.started_at, work.due_at)
+    subject = ctx.session.get(fam.model, work.subject_id)
+    if not _is_ticking(fam, subject):
+        return None
+    rule = ctx.book(fam, subject).thresholds(fam.kind_of(subject), work.step)
     return stage_times(ctx.calendar, rule, work.started_at, work.due_at)
 
 
@@ -174,16 +181,53 @@ def arm_work(ctx: Context, work: WorkItem) -> None:
     work.next_alert_at = next_alert(times, work.alert_stage or 0) if times else None
 
 
-def _subject_times(ctx: Context, adapter: registry.FamilyClock, subject: Any):
-    if subject.suspended_at is not None or not adapter.is_open(subject):
+def _subject_rule(ctx: Context, fam: Family, subject: Any) -> Rule:
+    return ctx.book(fam, subject).item(fam.kind_of(subject))
+
+
+def _subject_times(ctx: Context, fam: Family, subject: Any):
+    if not _is_ticking(fam, subject) or subject.deadline_at is None:
         return None
-    rule = ctx.book(adapter.family).item(adapter.kind_of(subject))
-    return stage_times(ctx.calendar, rule, adapter.started_of(subject), subject.deadline_at)
+    return stage_times(ctx.calendar, _subject_rule(ctx, fam, subject), fam.started_of(subject), subject.deadline_at)
 
 
-def arm_subject(ctx: Context, adapter: registry.FamilyClock, subject: Any) -> None:
-    times = _subject_times(ctx, adapter, subject)
+def arm_subject(ctx: Context, fam: Family, subject: Any) -> None:
+    times = _subject_times(ctx, fam, subject)
     subject.next_alert_at = next_alert(times, subject.alert_stage or 0) if times else None
+
+
+def urges_since(session: Session, family: str, subject_id: int, moment: datetime) -> int:
+    return session.scalar(select(func.count(Urge.id)).where(
+        Urge.family == family, Urge.subject_id == subject_id, Urge.urged_at > moment)) or 0
+
+
+def level_for(ctx: Context, fam: Family, subject: Any, now: datetime) -> str:
+    """The colour a subject's clock shows now: from the ladder stage, or red when it is overdue and was urged
+    `red_after_urges` times since its deadline passed."""
+    level = LEVEL_OF_STAGE.get(subject.alert_stage or 0, "blue")
+    due = subject.deadline_at
+    if level == "orange" and due is not None and now > due:
+        rule = _subject_rule(ctx, fam, subject)
+        if rule.red_after_urges and urges_since(ctx.session, fam.name, subject.id, due) >= rule.red_after_urges:
+            level = "red"
+    return level
+
+
+def update_level(ctx: Context, fam: Family, subject: Any, now: datetime, actor=None) -> str:
+    """Set the subject's colour (recording a change in its clock history); red issues the 督办单 once."""
+    from workflows.deadlines import orders
+
+    level = level_for(ctx, fam, subject, now)
+    if level != (subject.level or "blue"):
+        ctx.session.add(ClockEvent(family=fam.name, subject_id=subject.id, kind="level_changed", at=now,
+                                   actor_id=getattr(actor, "id", None), old_deadline_at=subject.deadline_at,
+                                   note=f"{subject.level or 'blue'} → {level}"))
+        subject.level = level
+    if level == "red" and str(subject.status) == "open":
+        orders.issue(ctx.session, fam, subject, now, _subject_rule(ctx, fam, subject),
+                     inform_leaders=(subject.alert_stage or 0) < ESCALATED)
+    subjects.project(ctx.session, fam, subject, now)
+    return level
 
 
 def process_work(session: Session, work_id: int, now: datetime) -> bool:
@@ -202,17 +246,18 @@ def process_work(session: Session, work_id: int, now: datetime) -> bool:
     return True
 
 
-def process_subject(session: Session, adapter: registry.FamilyClock, subject_id: int, now: datetime) -> bool:
-    model = adapter.model
-    subject = session.execute(select(model).where(model.id == subject_id, model.next_alert_at <= now)
-                              .with_for_update(skip_locked=True).execution_options(populate_existing=True)).scalar()
-    if subject is None:
+def process_subject(session: Session, family: str, subject_id: int, now: datetime) -> bool:
+    fam = families.get(family)
+    subject = families.lock(session, family, subject_id, skip_locked=True)
+    if subject is None or subject.next_alert_at is None or subject.next_alert_at > now:
         return False
-    times = _subject_times(Context(session), adapter, subject)
+    ctx = Context(session)
+    times = _subject_times(ctx, fam, subject)
     if times is None:
         subject.next_alert_at = None
     else:
         subject.alert_stage, subject.next_alert_at = run_stages(
-            session, times, subject_watch(session, adapter, subject), subject.alert_stage or 0, now)
+            session, times, subject_watch(session, fam, subject), subject.alert_stage or 0, now)
+        update_level(ctx, fam, subject, now)
     session.flush()
     return True

@@ -1,5 +1,7 @@
-"""Clock rules per family, kind and step (unit, amount, 当日/次日起算, warning thresholds), with code
-defaults that an administrator can override row by row (table clock_rule)."""
+"""Clock rules per family, kind and step (unit, amount, 当日/次日起算, counting from the step or the subject,
+warning thresholds, the colour ladder, the longest extension), with each family's defaults (its descriptor)
+that administrators override. Saving a rule adds a version effective from that moment: a subject follows the
+version in force when it was registered (`clock_rules_at`) until an administrator recomputes it."""
 
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.deadlines import ClockRule
-from workflows import txcache
+from workflows import families, txcache
 from workflows.calendar import UNITS, Deadline, WorkCalendar
 from workflows.errors import InvalidInput
 
 UNIT_LABELS = {"workday": "工作日", "day": "自然日", "hour": "小时"}
+DEFAULT_SUBJECT_LIMIT = 10
+FIELDS = ("unit", "amount", "yellow_pct", "red_workdays", "escalate_workdays", "red_after_urges",
+          "order_answer_workdays")
 
 
 @dataclass(frozen=True)
@@ -23,9 +28,13 @@ class Rule:
     unit: str = "workday"
     same_day: bool = False
     yellow_pct: int = 67
-    red_workdays: int = 1
-    escalate_workdays: int = 1
+    red_workdays: int = 1  # the red warning, this many working days before the deadline
+    escalate_workdays: int = 1  # 红 (escalation, 督办单) this many working days after the deadline
     pause_on_suspend: bool = True
+    counts_from: str = "step"  # 'step': from the step's opening; 'subject': from the subject's start
+    max_extension_workdays: int | None = None
+    red_after_urges: int = 2  # an overdue subject urged this often turns red at once
+    order_answer_workdays: int = 3  # a 督办单 must be answered in writing within
 
     def due(self, calendar: WorkCalendar, start: datetime) -> Deadline:
         return calendar.deadline(start, self.amount, self.unit, same_day=self.same_day)
@@ -33,56 +42,72 @@ class Rule:
     @property
     def label(self) -> str:
         counting = "当日起算" if self.same_day else "次日起算"
-        return f"{self.amount}{UNIT_LABELS[self.unit]}（{counting}）"
+        origin = "自登记起" if self.counts_from == "subject" else ""
+        return f"{origin}{self.amount}{UNIT_LABELS[self.unit]}（{counting}）"
 
 
-_DEFAULTS: dict[str, tuple[dict[int, int], dict[str, int]]] = {}
-
-
-def register_defaults(family: str, item_limits: dict[int, int], step_limits: dict[str, int]) -> None:
-    """A family's default limits in working days: per kind for the item, per step for its steps."""
-    _DEFAULTS[family] = ({int(k): v for k, v in item_limits.items()}, dict(step_limits))
-
-
-def default_steps(family: str) -> dict[str, int]:
-    return dict(_DEFAULTS.get(family, ({}, {}))[1])
+def _from_row(row: ClockRule) -> Rule:
+    return Rule(row.amount, row.unit, row.same_day, row.yellow_pct, row.red_workdays, row.escalate_workdays,
+                row.pause_on_suspend, row.counts_from, row.max_extension_workdays, row.red_after_urges,
+                row.order_answer_workdays)
 
 
 class RuleBook:
-    """The rules in force for one family: admin rows first ((kind, step), then (0, step)), then defaults."""
+    """The rules of one family as of one moment: admin rows first ((kind, step), then (0, step)), then the
+    family's defaults."""
 
-    def __init__(self, family: str, rows: list[ClockRule]):
+    def __init__(self, family: str, rows: list[ClockRule], as_of: datetime | None = None):
         self.family = family
-        self._rows = {(r.kind, r.step): r for r in rows}
-        self._items, self._steps = _DEFAULTS.get(family, ({}, {}))
+        latest: dict[tuple[int, str], ClockRule] = {}
+        for row in sorted(rows, key=lambda r: r.effective_from):
+            if as_of is None or row.effective_from <= as_of:
+                latest[(row.kind, row.step)] = row
+        self._rows = latest
+        fam = families.find(family)
+        self._items = dict(fam.item_limits) if fam else {}
+        self._steps = dict(fam.step_limits) if fam else {}
+        self._from_start = fam.steps_from_start if fam else frozenset()
+        self._max_extension = fam.max_extension_workdays if fam else None
 
-    def _row(self, kind: int, step: str) -> Rule | None:
-        row = self._rows.get((kind, step)) or self._rows.get((0, step))
-        if row is None:
-            return None
-        return Rule(row.amount, row.unit, row.same_day, row.yellow_pct, row.red_workdays, row.escalate_workdays,
-                    row.pause_on_suspend)
+    def row(self, kind: int, step: str) -> ClockRule | None:
+        return self._rows.get((int(kind), step)) or self._rows.get((0, step))
 
     def item(self, kind: int) -> Rule:
-        return self._row(int(kind), "") or Rule(self._items.get(int(kind), 10))
+        row = self.row(kind, "")
+        if row is not None:
+            return _from_row(row)
+        amount = self._items.get(int(kind), self._items.get(0, DEFAULT_SUBJECT_LIMIT))
+        return Rule(amount, max_extension_workdays=self._max_extension)
 
     def step(self, kind: int, step: str) -> Rule | None:
-        """The step's own limit, or None when the step simply runs until the item's deadline."""
-        own = self._row(int(kind), step)
-        if own is not None:
-            return own
+        """The step's own limit, or None when the step simply runs until the subject's deadline."""
+        row = self.row(kind, step)
+        if row is not None:
+            return _from_row(row)
         amount = self._steps.get(step)
-        return replace(self.item(kind), amount=amount, unit="workday", same_day=False) if amount else None
+        if not amount:
+            return None
+        counts_from = "subject" if step in self._from_start else "step"
+        return replace(self.item(kind), amount=amount, unit="workday", same_day=False, counts_from=counts_from)
 
     def thresholds(self, kind: int, step: str | None) -> Rule:
-        """Warning thresholds for a step (its own rule when it has one) or for the item."""
+        """Warning thresholds for a step (its own rule when it has one) or for the subject."""
         return (self.step(kind, step) if step else None) or self.item(kind)
 
 
-def load_book(session: Session, family: str) -> RuleBook:
-    """The family's clock rules (admin rows over code defaults), read once per transaction."""
-    return txcache.memo(session, ("rules", family), lambda: RuleBook(
-        family, list(session.scalars(select(ClockRule).where(ClockRule.family == family)))))
+def _rows(session: Session, family: str) -> list[ClockRule]:
+    return txcache.memo(session, ("rules", family), lambda: list(
+        session.scalars(select(ClockRule).where(ClockRule.family == family))))
+
+
+def load_book(session: Session, family: str, as_of: datetime | None = None) -> RuleBook:
+    """The family's rules in force at `as_of` (None: the latest), read once per transaction."""
+    return RuleBook(family, _rows(session, family), as_of)
+
+
+def book_for(session: Session, family: str, subject) -> RuleBook:
+    """The rules a subject follows: those in force when it was registered, or when it was last recomputed."""
+    return load_book(session, family, getattr(subject, "clock_rules_at", None))
 
 
 def _check(values: dict) -> None:
@@ -92,25 +117,28 @@ def _check(values: dict) -> None:
         raise InvalidInput("时限必须是 1 到 365 之间的整数", "amount")
     if not isinstance(values.get("yellow_pct"), int) or not 1 <= values["yellow_pct"] <= 99:
         raise InvalidInput("黄色预警比例必须在 1% 到 99% 之间", "yellow_pct")
-    for name in ("red_workdays", "escalate_workdays"):
-        if not isinstance(values.get(name), int) or not 0 <= values[name] <= 30:
-            raise InvalidInput("天数必须是 0 到 30 之间的整数", name)
+    for name in ("red_workdays", "escalate_workdays", "red_after_urges", "order_answer_workdays"):
+        value = values.get(name)
+        if not isinstance(value, int) or not 0 <= value <= 30:
+            raise InvalidInput("天数或次数必须是 0 到 30 之间的整数", name)
+    cap = values.get("max_extension_workdays")
+    if cap is not None and (not isinstance(cap, int) or not 1 <= cap <= 365):
+        raise InvalidInput("延期上限必须是 1 到 365 之间的整数，或留空表示不限", "max_extension_workdays")
+    if values.get("counts_from", "step") not in ("step", "subject"):
+        raise InvalidInput("请选择起算点", "counts_from")
 
 
 def save_rule(session: Session, *, actor_id: int, now: datetime, family: str, kind: int, step: str,
               values: dict) -> ClockRule:
-    """Create or replace one admin rule (validated; nothing saved on bad input)."""
+    """A new version of one rule, effective from `now` (validated; nothing saved on bad input)."""
     _check(values)
-    row = session.scalar(select(ClockRule).where(ClockRule.family == family, ClockRule.kind == kind,
-                                                 ClockRule.step == step))
-    if row is None:
-        row = ClockRule(family=family, kind=kind, step=step)
-        session.add(row)
-    for name in ("unit", "amount", "yellow_pct", "red_workdays", "escalate_workdays"):
-        setattr(row, name, values[name])
-    row.same_day = bool(values.get("same_day"))
-    row.pause_on_suspend = bool(values.get("pause_on_suspend", True))
-    row.updated_by_id, row.updated_at = actor_id, now
+    families.get(family)
+    row = ClockRule(family=family, kind=kind, step=step, effective_from=now, updated_by_id=actor_id, updated_at=now,
+                    same_day=bool(values.get("same_day")), pause_on_suspend=bool(values.get("pause_on_suspend", True)),
+                    counts_from=values.get("counts_from", "step"),
+                    max_extension_workdays=values.get("max_extension_workdays"),
+                    **{name: values[name] for name in FIELDS})
+    session.add(row)
     session.flush()
     txcache.forget(session, ("rules", family))
     return row

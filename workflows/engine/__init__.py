@@ -12,6 +12,7 @@ from workflows.engine.runtime import (
     deploy,
     fire_timers,
     read_snapshot,
+    reset_to,
     send_message,
     start,
 )
@@ -19,5 +20,5 @@ from workflows.engine.runtime import (
 __all__ = [
     "BpmnError", "EngineError", "ParsedProcess", "ReadyStep", "Snapshot", "StepConflict", "cancel",
     "complete_step", "configure", "deploy", "fire_timers", "get_process", "parse_folder", "processes",
-    "read_snapshot", "send_message", "start",
+    "read_snapshot", "reset_to", "send_message", "start",
 ]

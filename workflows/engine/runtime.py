@@ -88,6 +88,25 @@ def complete_step(
     return _save(session, instance, workflow, now)
 
 
+def reset_to(session: Session, instance_id: int, task_uuid: str, now: datetime) -> Snapshot:
+    """Take the instance back to a completed human task (撤回): the task is ready again with the data it had,
+    and everything that followed it is removed."""
+    instance, workflow = _lock_and_load(session, instance_id)
+    try:
+        task = workflow.get_task_from_id(UUID(task_uuid))
+    except (ValueError, SpiffWorkflowException) as exc:
+        raise StepConflict("该环节不存在") from exc
+    if task.state != TaskState.COMPLETED or not task.task_spec.manual:
+        raise StepConflict("该环节不能撤回")
+    try:
+        with engine_time(now):
+            workflow.reset_from_task_id(task.id)
+            workflow.do_engine_steps()
+    except (SpiffWorkflowException, ExpressionError) as exc:
+        raise EngineError(str(exc)) from exc
+    return _save(session, instance, workflow, now)
+
+
 def send_message(session: Session, instance_id: int, name: str, payload: dict, now: datetime) -> bool:
     """Deliver a message to waiting catch events; False when nothing waits for it."""
     instance, workflow = _lock_and_load(session, instance_id)

@@ -1,7 +1,9 @@
 """Families of supervised subjects (批示件, 信访件, 重大案件, 追责移送, ...): each is a table, a BPMN process and a
-small descriptor. Code that works on "a subject of any family" finds the family here.
+descriptor. Every generic piece (task operations, the clock and its ladder, worklists, the subject projection,
+bulletins, scores) works on "a subject of any family" through the descriptor, so a new family is its
+descriptor, its BPMN file, its step handlers and its own pages.
 
-Locking rule (one global order, so a web step and a scheduler sweep can never deadlock): an action on a
+Locking rule (one global order, so that a web step and a scheduler sweep can never deadlock): an action on a
 subject locks the subject's row first, then its process instance, then its open-work rows.
 """
 
@@ -9,7 +11,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,27 +20,66 @@ from sqlalchemy.orm import Session
 
 from workflows.errors import NotFound
 
+StepHandler = Callable[[Any], Any]  # (StepContext) -> StepOutcome
+
 
 @dataclass(frozen=True)
 class Family:
     name: str
-    label: str
+    label: str  # 批示件
     model: type
-    title_of: Callable[[Any], tuple[str, str]]  # (number, title)
+    process_id: str
+    number_prefix: Callable[[int], str]  # year -> "督2026-"
+    number_width: int
+    title_of: Callable[[Any], str]
+    kind_of: Callable[[Any], int]
+    kinds: dict[int, str]  # kind -> label; {0: label} when the family has one kind
     squad_of: Callable[[Any], int | None]  # the lead squad (主办)
+    handler_of: Callable[[Any], int | None]
+    started_of: Callable[[Any], datetime]  # when its clock starts (received, opened, referred)
+    registered_by_of: Callable[[Any], int | None]
+    search_text_of: Callable[[Any], str]
+    can_view: Callable[[Any, Any], bool]  # (user, subject)
+    approver_group: Callable[[Any], str]  # who decides its clock requests: 'coordination' or 'leader'
+    handlers: dict[str, StepHandler]
+    start_data: Callable[[Any], dict]  # the process's start data
+    # Steps whose work is offered to the whole unit (a member claims it) rather than given to the handler.
+    unassigned_steps: frozenset[str] = frozenset()
+    # Steps whose completion acts outside the system (a reply sent, a letter issued): never withdrawn (撤回).
+    final_steps: frozenset[str] = frozenset()
+    # step_group 'section' steps: the section (by code) that holds them, or a callable of the subject.
+    section_of: Callable[[Any, str], str | int | None] = lambda subject, step: None
+    # Who may never act on a subject's steps though their unit holds them (the referred officer on their own).
+    may_act: Callable[[Any, Any], bool] = lambda user, subject: True
+    # Family state that follows an engine advance (e.g. petitions record first closure and on-time).
+    on_advance: Callable[[Session, Any, Any, datetime], None] | None = None
+    # Default clock limits in working days: per kind for the subject, per step; counting from the subject's
+    # start instead of the step's opening for these steps; the longest total extension (信访: 30).
+    item_limits: dict[int, int] = field(default_factory=dict)
+    step_limits: dict[str, int] = field(default_factory=dict)
+    steps_from_start: frozenset[str] = frozenset()
+    max_extension_workdays: int | None = None
+
+    def number(self, subject: Any) -> str:
+        return subject.number
+
+    def label_of(self, subject: Any) -> tuple[str, str]:
+        return subject.number, self.title_of(subject)
 
 
 _FAMILIES: dict[str, Family] = {}
-_BUILTIN = ("instructed", "petition", "major_case", "referral")
+_BUILTIN = ("workflows.items.family", "workflows.petitions.family", "workflows.cases.family",
+            "workflows.referrals.family")
 
 
-def register(family: Family) -> None:
+def register(family: Family) -> Family:
     _FAMILIES[family.name] = family
+    return family
 
 
 def _load_builtin() -> None:
-    for name in _BUILTIN:
-        importlib.import_module(f"workflows.families.{name}")
+    for module in _BUILTIN:
+        importlib.import_module(module)
 
 
 def get(name: str) -> Family:

@@ -17,7 +17,6 @@ from models.petitions import FAMILY_PETITION, SATISFACTION, Callback, CallbackPl
 from workflows import audit
 from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflows.petitions import months, process
-from workflows.petitions.deadlines import DEFAULT_LIMITS, Limits
 
 
 def plan_seed(month: str, squad_id: int, purpose: str = "callback") -> int:
@@ -99,7 +98,7 @@ def _check_answer(reached: bool, satisfaction: str | None, solved: bool | None, 
 
 def record_callback(session: Session, *, actor: User, now: datetime, callback_id: int, reached: bool,
                     satisfaction: str | None = None, solved: bool | None = None, notes: str = "",
-                    limits: Limits = DEFAULT_LIMITS) -> Callback:
+                    ) -> Callback:
     """Record one call; "not satisfied" or "not solved" reopens the petition for rectification."""
     if not actor.has(Role.COORDINATOR):
         raise PermissionDenied("只有协调科可以记录回访")
@@ -124,6 +123,5 @@ def record_callback(session: Session, *, actor: User, now: datetime, callback_id
                  details={"callback_id": callback.id, "reached": reached, "satisfaction": satisfaction,
                           "solved": solved})
     if failed and petition.status == "closed":
-        process.reopen(session, actor=actor, now=now, petition=petition, reason=f"回访{summary[3:]}：{notes.strip()}",
-                       limits=limits)
+        process.reopen(session, actor=actor, now=now, petition=petition, reason=f"回访{summary[3:]}：{notes.strip()}")
     return callback

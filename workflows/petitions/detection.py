@@ -14,13 +14,13 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from models.engine import WorkItem
 from models.org import Role, User
 from models.petitions import FAMILY_PETITION, Petition, RepeatCandidate
 from workflows import audit
 from workflows.errors import Conflict, NotFound, PermissionDenied
+from workflows.petitions.family import FAMILY
 from workflows.petitions.normalize import text_norm
-from workflows.petitions.process import work_title
+from workflows.tasks import lifecycle
 
 TEXT_THRESHOLD = 62.0  # character-level similarity (0-100) from which content counts as "similar"
 SAME_ADDRESS_TEXT = 40.0  # at the same address, a weaker text likeness (or the same category) suffices
@@ -118,14 +118,6 @@ def _decidable(session: Session, actor: User, candidate_id: int) -> RepeatCandid
     return row
 
 
-def _flag_open_work(session: Session, chain_id: int) -> None:
-    """Open steps of every petition in the chain carry the repeat flag on the worklists."""
-    members = {p.id: p for p in session.scalars(select(Petition).where(Petition.chain_id == chain_id))}
-    for work in session.scalars(select(WorkItem).where(WorkItem.family == FAMILY_PETITION,
-                                                       WorkItem.subject_id.in_(members))):
-        work.subject_title = work_title(members[work.subject_id], True)[:200]
-
-
 def confirm(session: Session, *, actor: User, now: datetime, candidate_id: int) -> Petition:
     """The petition repeats the candidate: both chains become one (the earlier chain's id is kept)."""
     row = _decidable(session, actor, candidate_id)
@@ -139,7 +131,7 @@ def confirm(session: Session, *, actor: User, now: datetime, candidate_id: int) 
     session.execute(update(Petition).where(Petition.chain_id == old).values(chain_id=target))
     session.refresh(petition)
     petition.repeat_of_id, petition.chain_id = earlier.id, target
-    _flag_open_work(session, target)
+    lifecycle.relabel(session, FAMILY, petition, now)
     row.status, row.decided_by_id, row.decided_at = "confirmed", actor.id, now
     audit.record(session, actor=actor, now=now, family=FAMILY_PETITION, subject_id=petition.id,
                  action="repeat_confirm", summary=f"认定为 {earlier.number} 的重复件",

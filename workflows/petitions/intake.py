@@ -10,13 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.org import Role, Squad, User
-from models.petitions import CHANNELS, FAMILY_PETITION, Petition
-from workflows import audit, engine, numbering
+from models.petitions import CHANNELS, Petition
+from workflows import audit
 from workflows.calendar import load_calendar
+from workflows.deadlines import compute
+from workflows.deadlines.rules import load_book
 from workflows.errors import Conflict, InvalidInput, PermissionDenied
 from workflows.petitions import detection, normalize
-from workflows.petitions.deadlines import DEFAULT_LIMITS, Limits, petition_deadlines
-from workflows.petitions.process import PROCESS_ID, after_advance
+from workflows.petitions.deadlines import DEFAULT_LIMITS, Limits, accept_deadline
+from workflows.petitions.family import FAMILY
+from workflows.tasks import lifecycle
 
 MAX_LEN = {"petitioner_name": 64, "petitioner_phone": 32, "petitioner_id_no": 32, "address": 200, "street": 64,
            "category": 64, "content": 5000, "external_ref": 64}
@@ -58,11 +61,6 @@ def validate(data: PetitionInput, now: datetime) -> None:
         raise InvalidInput("身份证号格式不正确（18位）", "petitioner_id_no")
 
 
-def _next_number(session: Session, now: datetime) -> str:
-    return numbering.allocate(session, scope=FAMILY_PETITION, column=Petition.number,
-                              prefix=lambda year: f"信{year}-", width=5, now=now)
-
-
 def squad_for_street(session: Session, street: str) -> Squad | None:
     return session.scalar(select(Squad).where(Squad.street == street.strip())) if street.strip() else None
 
@@ -75,11 +73,9 @@ def find_duplicate(session: Session, data: PetitionInput) -> Petition | None:
     return session.scalar(select(Petition).where(Petition.content_hash == digest).limit(1))
 
 
-def _row(data: PetitionInput, number: str, now: datetime, source: str, actor: User | None, limits: Limits,
-         calendar) -> Petition:
-    accept, conclude = petition_deadlines(calendar, data.received_at, limits)
+def _row(data: PetitionInput, now: datetime, source: str, actor: User | None) -> Petition:
     return Petition(
-        number=number, channel=data.channel, petitioner_name=data.petitioner_name.strip(),
+        channel=data.channel, petitioner_name=data.petitioner_name.strip(),
         petitioner_phone=data.petitioner_phone.strip(), petitioner_id_no=data.petitioner_id_no.strip().upper(),
         phone_norm=normalize.phone_norm(data.petitioner_phone), id_norm=normalize.id_norm(data.petitioner_id_no),
         address=data.address.strip(), address_key=normalize.address_key(data.address), street=data.street.strip(),
@@ -87,10 +83,17 @@ def _row(data: PetitionInput, number: str, now: datetime, source: str, actor: Us
         external_ref=data.external_ref.strip() or None, source=source, status="open",
         content_hash=normalize.content_hash(data.received_at.isoformat(), data.petitioner_phone, data.address,
                                             data.content),
-        accept_due_at=accept.due_at, conclude_due_at=conclude.due_at,
-        deadline_provisional=accept.provisional or conclude.provisional,
-        registered_by_id=actor.id if actor else None, registered_at=now,
+        deadline_basis="rule", clock_rules_at=now, registered_by_id=actor.id if actor else None, registered_at=now,
     )
+
+
+def _set_deadlines(session: Session, petition: Petition, now: datetime) -> None:
+    calendar, book = load_calendar(session), load_book(session, FAMILY.name, now)
+    accept = accept_deadline(calendar, book, petition.received_at)
+    conclude = compute.subject_deadline(calendar, book, FAMILY, petition)
+    petition.accept_due_at, petition.conclude_due_at = accept.due_at, conclude.due_at
+    petition.deadline_at = petition.base_deadline_at = conclude.due_at
+    petition.deadline_provisional = accept.provisional or conclude.provisional
 
 
 def register(session: Session, *, actor: User | None, now: datetime, data: PetitionInput, source: str = "form",
@@ -101,23 +104,20 @@ def register(session: Session, *, actor: User | None, now: datetime, data: Petit
     validate(data, now)
     if find_duplicate(session, data) is not None:
         raise Conflict(f"外部编号 {data.external_ref} 已登记" if data.external_ref.strip() else "该信访件已登记")
-    calendar = load_calendar(session)
-    petition = _row(data, _next_number(session, now), now, source, actor, limits, calendar)
+    petition = _row(data, now, source, actor)
+    _set_deadlines(session, petition, now)
+    petition.number = lifecycle.number_for(session, FAMILY, now)
     petition.squad_id = getattr(squad_for_street(session, data.street), "id", None)
     session.add(petition)
     session.flush()
     petition.chain_id = petition.id
-    version = engine.deploy(session, engine.get_process(PROCESS_ID), now)
-    instance, snapshot = engine.start(session, version, FAMILY_PETITION, petition.id,
-                                      {"petition_id": petition.id, "reopen": False}, now)
-    session.flush()
-    petition.instance_id = instance.id
-    after_advance(session, petition, instance, snapshot, calendar, now, limits)
+    via = {"form": "表单登记", "api": f"接口接收（{client_name}）", "import": "台账导入"}.get(source, source)
+    lifecycle.start(session, FAMILY, petition, actor=actor, now=now, summary=f"登记信访件（{via}）",
+                    details={"source": source, "external_ref": petition.external_ref})
     matches = detection.find_repeats(session, petition, window_days=limits.window_days)
     detection.record_candidates(session, petition, matches)
-    via = {"form": "表单登记", "api": f"接口接收（{client_name}）", "import": "台账导入"}.get(source, source)
-    audit.record(session, actor=actor, now=now, family=FAMILY_PETITION, subject_id=petition.id, action="register",
-                 summary=f"登记信访件（{via}）" + (f"，发现疑似重复 {len(matches)} 件" if matches else ""),
-                 details={"number": petition.number, "source": source, "external_ref": petition.external_ref,
-                          "candidates": [m.petition_id for m in matches]})
+    if matches:
+        audit.record(session, actor=actor, now=now, family=FAMILY.name, subject_id=petition.id,
+                     action="repeat_candidates", summary=f"发现疑似重复 {len(matches)} 件",
+                     details={"candidates": [m.petition_id for m in matches]})
     return petition

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from workflows.calendar import LOCAL_TZ
 from workflows.errors import InvalidInput
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$", re.ASCII)  # 2000-01 … 2099-12: no year-0 or year-10000 months
 
 
 def parse(month: str) -> tuple[int, int]:
     match = MONTH.match(month or "")
     if not match:
-        raise InvalidInput("月份格式应为 YYYY-MM", "month")
+        raise InvalidInput("月份格式应为 YYYY-MM（2000–2099 年）", "month")
     return int(match.group(1)), int(match.group(2))
 
 

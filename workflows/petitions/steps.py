@@ -3,45 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy.orm import Session
 
 from models.org import Role, Squad, User
-from models.petitions import Petition
 from workflows import counting
 from workflows.errors import InvalidInput
-from workflows.steps import StepOutcome, StepValues
+from workflows.steps import StepContext, StepOutcome
 
 REPLY_METHODS = {"phone": "电话答复", "document": "书面答复", "visit": "当面答复", "sms": "短信答复"}
 
 
-@dataclass
-class StepContext(StepValues):
-    session: Session
-    actor: User
-    now: datetime
-    petition: Petition
-    values: dict[str, Any]
-
-    def date(self, key: str, label: str):
-        value = self.values.get(key)
-        if value is None:
-            raise InvalidInput(f"请填写{label}", key)
-        return value
-
-
 def _assign(ctx: StepContext) -> StepOutcome:
     if ctx.values.get("decision") == "study":
-        ctx.petition.difficult = True
+        ctx.subject.difficult = True
         return StepOutcome("列为疑难件，提交专案研究", ctx.text("instructions", "研究事由"),
                            engine_data={"assign_decision": "study"}, details={"decision": "study"})
     squad = ctx.session.get(Squad, ctx.values.get("squad_id") or 0)
     if squad is None:
         raise InvalidInput("请选择承办中队", "squad_id")
-    ctx.petition.squad_id = squad.id
+    ctx.subject.squad_id = squad.id
     return StepOutcome(f"交办至{squad.name}", ctx.text("instructions", "交办意见", required=False),
                        engine_data={"assign_decision": "assign"}, details={"squad_id": squad.id})
 
@@ -54,13 +33,13 @@ def _joint_study(ctx: StepContext) -> StepOutcome:
 
 def _accept(ctx: StepContext) -> StepOutcome:
     handler = ctx.session.get(User, ctx.values.get("handler_id") or ctx.actor.id)
-    if handler is None or handler.squad_id != ctx.petition.squad_id or not handler.active:
+    if handler is None or handler.squad_id != ctx.subject.squad_id or not handler.active:
         raise InvalidInput("承办人必须是本中队在岗人员", "handler_id")
     if ctx.actor.has(Role.SQUAD_MEMBER) and handler.id != ctx.actor.id:
         raise InvalidInput("队员签收只能由本人承办", "handler_id")
     notified_on = ctx.date("notified_on", "受理告知日期")
-    ctx.petition.handler_id = handler.id
-    ctx.petition.accept_notified_at = ctx.now
+    ctx.subject.handler_id = handler.id
+    ctx.subject.accept_notified_at = ctx.now
     return StepOutcome(f"签收，承办人：{handler.name}；已告知信访人受理（{notified_on}）",
                        ctx.text("note", "备注", required=False),
                        details={"handler_id": handler.id, "notified_on": str(notified_on)})
@@ -75,7 +54,7 @@ def _reply(ctx: StepContext) -> StepOutcome:
     if method not in REPLY_METHODS:
         raise InvalidInput("请选择答复方式", "method")
     replied_on = ctx.date("replied_on", "答复日期")
-    ctx.petition.replied_at = ctx.now
+    ctx.subject.replied_at = ctx.now
     return StepOutcome(f"已{REPLY_METHODS[method]}信访人（{replied_on}）", ctx.text("summary", "答复内容"),
                        details={"method": method, "replied_on": str(replied_on)})
 
@@ -86,7 +65,7 @@ def _review(ctx: StepContext) -> StepOutcome:
         raise InvalidInput("请选择审核结果", "decision")
     opinion = ctx.text("opinion", "退回意见", required=decision == "return")
     if decision == "return":
-        counting.increment(ctx.session, ctx.petition, "return_count")
+        counting.increment(ctx.session, ctx.subject, "return_count")
     return StepOutcome("审核通过，办结" if decision == "approve" else "审核退回", opinion,
                        engine_data={"review_decision": decision}, details={"decision": decision})
 

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
-from sqlalchemy.orm import Session
-
-from models.org import User
-from models.referrals import OUTCOME_LABELS, AccountabilityReferral
+from models.referrals import OUTCOME_LABELS
 from workflows.calendar import local_day
 from workflows.errors import InvalidInput
-from workflows.steps import StepOutcome, StepValues
+from workflows.steps import StepContext, StepOutcome
 
 ACCEPT_DECISIONS = {"accept": "受理", "return": "退回补充材料"}
-
-
-@dataclass
-class StepContext(StepValues):
-    session: Session
-    actor: User
-    now: datetime
-    referral: AccountabilityReferral
-    values: dict[str, Any]
 
 
 def _accept(ctx: StepContext) -> StepOutcome:
@@ -38,7 +24,7 @@ def _accept(ctx: StepContext) -> StepOutcome:
 
 def _supplement(ctx: StepContext) -> StepOutcome:
     addition = ctx.text("addition", "补充的事实和材料")
-    ctx.referral.facts = f"{ctx.referral.facts}\n\n【补充材料】{addition}"
+    ctx.subject.facts = f"{ctx.subject.facts}\n\n【补充材料】{addition}"
     return StepOutcome("补充材料", addition)
 
 
@@ -57,7 +43,7 @@ def _record_outcome(ctx: StepContext) -> StepOutcome:
         raise InvalidInput("处理日期不能晚于今天", "outcome_on")
     doc = ctx.text("doc_number", "处理文号", required=outcome != "no_action")
     note = ctx.text("note", "处理情况说明", required=outcome == "other")
-    r = ctx.referral
+    r = ctx.subject
     r.outcome, r.outcome_on, r.outcome_doc_number, r.outcome_note = outcome, decided_on, doc, note
     return StepOutcome(f"处理结果：{r.outcome_label}" + (f"（{doc}）" if doc else ""), note,
                        engine_data={"outcome": outcome}, details={"outcome": outcome, "doc_number": doc,

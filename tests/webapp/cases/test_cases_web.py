@@ -13,10 +13,8 @@ from models.attachments import Attachment
 from models.cases import MajorCase, SupervisionLetter
 from models.org import Role
 from models.referrals import AccountabilityReferral
-from tests.factories import make_case, make_user
+from tests.factories import finish, make_case, make_user, open_work
 from tests.webapp.helpers import post_form
-from workflows.cases import operations
-from workflows.referrals import operations as ref_ops
 
 OPEN = {"title": "仙霞路某餐饮店违法搭建案", "case_number": "3101052026000456", "parties": "某餐饮店",
         "violation": "擅自搭建彩钢板房约30平方米", "stage": "investigating", "squad_id": "", "handler_id": "0",
@@ -25,12 +23,12 @@ OPEN = {"title": "仙霞路某餐饮店违法搭建案", "case_number": "3101052
 
 def _step(db, case, step):
     db.expire_all()  # the requests changed rows behind this session (SQLite reuses freed ids)
-    return next(w for w in operations.open_work(db, case) if w.step == step)
+    return next(w for w in open_work(db, case) if w.step == step)
 
 
 def _submit(client, case, work, values):
     data = {f"{work.step}-{k}": v for k, v in values.items()}
-    return post_form(client, f"/cases/{case.id}", f"/cases/{case.id}/steps/{work.task_uuid}", data)
+    return post_form(client, f"/cases/{case.id}", f"/s/major_case/{case.id}/steps/{work.task_uuid}", data)
 
 
 def _review(client, db, case, **over):
@@ -114,8 +112,8 @@ def test_supervise_by_letter_and_on_site_through_to_referral_outcome(as_user, or
                          ("record_outcome", {"outcome": "talk", "outcome_on": datetime.now(UTC).date().isoformat(),
                                              "doc_number": "长督察〔2026〕5号"})]:
         db.expire_all()
-        work = next(w for w in ref_ops.open_work(db, referral) if w.step == step)
-        resp = post_form(officer, f"/referrals/{referral.id}", f"/referrals/{referral.id}/steps/{work.task_uuid}",
+        work = next(w for w in open_work(db, referral) if w.step == step)
+        resp = post_form(officer, f"/referrals/{referral.id}", f"/s/referral/{referral.id}/steps/{work.task_uuid}",
                          {f"{step}-{k}": v for k, v in values.items()})
         assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     client = as_user(org.coordinator)
@@ -125,11 +123,11 @@ def test_supervise_by_letter_and_on_site_through_to_referral_outcome(as_user, or
 
 def test_letter_docx_holds_the_fields(as_user, org, db):
     case = make_case(db, org, forms=["letter"])
-    work = operations.open_work(db, case)[0]
+    work = open_work(db, case)[0]
     values = {f"result_{p}": "ok" for p in ("filing", "determination", "procedure", "penalty")}
     values.update(mode="conclude", result_law="problem", note_law="适用条款错误", rectify_days=5)
     now = datetime.now(UTC)
-    operations.complete_step(db, actor=org.coordinator, now=now, case=case, task_uuid=work.task_uuid, values=values)
+    finish(db, actor=org.coordinator, now=now, case=case, task_uuid=work.task_uuid, values=values)
     letter = db.scalar(select(SupervisionLetter))
     resp = as_user(org.a_leader).get(f"/cases/letters/{letter.id}.docx")
     assert resp.status_code == 200 and resp.mimetype.endswith("wordprocessingml.document")
@@ -141,7 +139,7 @@ def test_letter_docx_holds_the_fields(as_user, org, db):
     assert any(deadline.strftime("%Y年%m月%d日") in t for t in text)
     issued = letter.issued_on
     assert text[-1] == f"{issued.year}年{issued.month}月{issued.day}日"
-    assert as_user(org.b_member).get(f"/cases/letters/{letter.id}.docx").status_code == 403
+    assert as_user(org.b_member).get(f"/cases/letters/{letter.id}.docx").status_code == 404
 
 
 def test_lists_and_figures(as_user, org, db):
@@ -156,7 +154,7 @@ def test_lists_and_figures(as_user, org, db):
     assert "某餐饮店违法搭建案" in html and "江苏路渣土案" not in html
     assert "江苏路渣土案" not in as_user(org.a_member).get("/cases").get_data(as_text=True)
     assert "江苏路渣土案" in as_user(legal).get("/cases").get_data(as_text=True)
-    assert as_user(org.officer).get(f"/cases/{other.id}").status_code == 403
+    assert as_user(org.officer).get(f"/cases/{other.id}").status_code == 404
     client = as_user(org.leader)
     html = client.get(f"/cases/figures?month={now.strftime('%Y-%m')}").get_data(as_text=True)
     assert 'id="by-squad"' in html and org.squad_a.name in html

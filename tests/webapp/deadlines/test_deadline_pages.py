@@ -6,21 +6,20 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from models.deadlines import ExtensionRequest, Urge
+from models.deadlines import ClockRequest, Urge
 from models.items import ItemKind
 from models.notifications import Notification
-from tests.factories import make_item
+from tests.factories import finish, make_item, open_work
 from tests.webapp.helpers import post_form
 from workflows.calendar import local_day
-from workflows.items import operations
 
 NOW = datetime.now(UTC)
 
 
 def assigned(db, org, kind=ItemKind.MEDIA_EXPOSURE):
     item = make_item(db, org, kind=kind, now=NOW)
-    work = operations.open_work(db, item)[0]
-    operations.complete_step(db, actor=org.coordinator, now=NOW, item=item, task_uuid=work.task_uuid,
+    work = open_work(db, item)[0]
+    finish(db, actor=org.coordinator, now=NOW, item=item, task_uuid=work.task_uuid,
                              values={"lead_squad_id": org.squad_a.id})
     return item
 
@@ -39,17 +38,17 @@ def test_extension_end_to_end(db, org, as_user):
     assert bad.status_code == 400 and "申请的新期限必须晚于当前期限" in bad.get_data(as_text=True)
     empty = post_form(client, ext_url(item), ext_url(item), {"new_date": "", "reason": ""})
     assert empty.status_code == 400 and "请填写申请的新期限" in empty.get_data(as_text=True)
-    assert db.scalar(select(func.count()).select_from(ExtensionRequest)) == 0, "nothing half-saved"
+    assert db.scalar(select(func.count()).select_from(ClockRequest)) == 0, "nothing half-saved"
     new_day = local_day(item.deadline_at) + timedelta(days=5)
     ok = post_form(client, ext_url(item), ext_url(item), {"new_date": str(new_day), "reason": "需调取监控"})
     assert ok.status_code == 302
-    req = db.scalar(select(ExtensionRequest))
+    req = db.scalar(select(ClockRequest))
     assert req.status == "pending"
     coordinator = as_user(org.coordinator)
     assert "延期申请待审批" in coordinator.get("/notifications?kind=extension").get_data(as_text=True)
     decide = f"/deadlines/extensions/{req.id}/decide"
     refused_empty = post_form(coordinator, "/deadlines/extensions", decide, {f"r{req.id}-decision": "refuse"})
-    assert refused_empty.status_code == 400 and "不同意延期时请填写理由" in refused_empty.get_data(as_text=True)
+    assert refused_empty.status_code == 400 and "不同意时请填写理由" in refused_empty.get_data(as_text=True)
     done = post_form(coordinator, "/deadlines/extensions", decide, {f"r{req.id}-decision": "approve"})
     assert done.status_code == 302
     db.expire_all()
@@ -63,13 +62,13 @@ def test_extension_end_to_end(db, org, as_user):
 def test_extension_permissions(db, org, as_user):
     item = assigned(db, org, kind=ItemKind.CITY_LEADER)
     other = as_user(org.b_member)
-    assert other.get(ext_url(item)).status_code == 403
+    assert other.get(ext_url(item)).status_code == 404, "another squad's item answers like an unknown one"
     assert other.get("/deadlines/instructed_item/999999/extension").status_code == 404
     assert other.get(f"/deadlines/nope/{item.id}/extension").status_code == 404
     member = as_user(org.a_member)
     new_day = str(local_day(item.deadline_at) + timedelta(days=3))
     assert post_form(member, ext_url(item), ext_url(item), {"new_date": new_day, "reason": "r"}).status_code == 302
-    req = db.scalar(select(ExtensionRequest))
+    req = db.scalar(select(ClockRequest))
     coordinator = as_user(org.coordinator)
     resp = post_form(coordinator, "/deadlines/extensions", f"/deadlines/extensions/{req.id}/decide",
                      {f"r{req.id}-decision": "approve"})
@@ -88,7 +87,14 @@ def test_extension_permissions(db, org, as_user):
 def test_suspend_resume_and_urge(db, org, as_user):
     item = assigned(db, org)
     base = f"/deadlines/instructed_item/{item.id}"
-    assert post_form(as_user(org.a_leader), f"/items/{item.id}", f"{base}/suspend", {"reason": "x"}).status_code == 403
+    squad_asks = post_form(as_user(org.a_leader), f"/items/{item.id}", f"{base}/suspend", {"reason": "待法院裁定"})
+    assert squad_asks.status_code == 302, "the squad asks; the coordination section decides"
+    pending = db.scalar(select(ClockRequest).where(ClockRequest.kind == "suspension"))
+    assert pending.status == "pending" and item.suspended_at is None
+    coordinator = as_user(org.coordinator)
+    refused = post_form(coordinator, "/deadlines/extensions", f"/deadlines/extensions/{pending.id}/decide",
+                        {f"r{pending.id}-decision": "refuse", f"r{pending.id}-opinion": "可边办边等"})
+    assert refused.status_code == 302
     coordinator = as_user(org.coordinator)
     assert post_form(coordinator, f"{base}/suspend", f"{base}/suspend", {"reason": ""}).status_code == 400
     assert post_form(coordinator, f"{base}/suspend", f"{base}/suspend", {"reason": "等待认定"}).status_code == 302
@@ -97,7 +103,7 @@ def test_suspend_resume_and_urge(db, org, as_user):
     assert post_form(coordinator, f"{base}/resume", f"{base}/resume", {"note": "已认定"}).status_code == 302
     db.expire_all()
     assert item.suspended_at is None
-    accept = operations.open_work(db, item)[0]
+    accept = open_work(db, item)[0]
     urge_url = f"{base}/urge/{accept.task_uuid}"
     assert post_form(coordinator, urge_url, urge_url, {"message": ""}).status_code == 400
     assert post_form(coordinator, urge_url, urge_url, {"message": "请今天签收"}).status_code == 302
@@ -111,7 +117,7 @@ def test_suspend_resume_and_urge(db, org, as_user):
 
 def test_monitoring_pages_by_role(db, org, as_user):
     item = assigned(db, org)
-    work = operations.open_work(db, item)[0]
+    work = open_work(db, item)[0]
     work.due_at = NOW - timedelta(hours=2)  # overdue
     db.flush()
     coordinator = as_user(org.coordinator)

@@ -8,14 +8,13 @@ from sqlalchemy import func, select
 
 from models.notifications import Notification
 from models.petitions import CallbackPlan
-from tests.factories import make_item
-from workflows.items import operations
+from tests.factories import make_item, open_work
 from workflows.petitions import months
 
 
 def test_tick_command_sends_due_alerts(app, db, org):
     item = make_item(db, org, now=datetime.now(UTC) - timedelta(days=30), received_at=None)
-    work = operations.open_work(db, item)[0]
+    work = open_work(db, item)[0]
     assert work.next_alert_at is not None
     db.commit()
     result = app.test_cli_runner().invoke(args=["tick"])

@@ -9,19 +9,17 @@ from sqlalchemy import func, select
 
 from models.org import Role
 from models.referrals import AccountabilityReferral
-from tests.factories import NOW, make_item, make_referral, make_user
+from tests.factories import NOW, finish, make_item, make_referral, make_user, open_work
 from tests.webapp.helpers import post_form, token_from
 from workflows import attachments, audit
-from workflows.items import operations as item_ops
-from workflows.referrals import operations as ops
 
 ROLES = ["anonymous", "coordinator", "leader", "officer", "legal", "a_leader", "a_member", "admin", "referred"]
 EXPECTED = {
     "index":    [302, 200, 200, 200, 200, 403, 403, 403, 200],
     "new":      [302, 200, 200, 403, 403, 403, 403, 403, 403],
-    "show":     [302, 200, 200, 200, 403, 403, 403, 403, 200],
-    "download": [302, 200, 200, 200, 403, 403, 403, 403, 200],
-    "act":      [302, 403, 403, 302, 403, 403, 403, 403, 403],
+    "show":     [302, 200, 200, 200, 404, 404, 404, 404, 200],  # outside scope: exactly like an unknown id
+    "download": [302, 200, 200, 200, 404, 404, 404, 404, 200],
+    "act":      [302, 403, 403, 302, 404, 404, 404, 404, 403],
 }
 
 
@@ -43,9 +41,9 @@ def world(db, org, app):
 def _request(client, route, world):
     r = world["referral"]
     if route == "act":
-        accept = ops.open_work(client.application.extensions["duban.db"].new_session(), r)[0]
+        accept = open_work(client.application.extensions["duban.db"].new_session(), r)[0]
         data = {"csrf_token": token_from(client, "/login"), "accept-decision": "accept"}
-        return client.post(f"/referrals/{r.id}/steps/{accept.task_uuid}", data=data)
+        return client.post(f"/s/referral/{r.id}/steps/{accept.task_uuid}", data=data)
     paths = {"index": "/referrals", "show": f"/referrals/{r.id}", "download": f"/attachments/{world['file'].id}",
              "new": f"/referrals/new?family=instructed_item&subject_id={world['item'].id}"}
     return client.get(paths[route])
@@ -69,8 +67,8 @@ def test_the_referred_officer_does_not_see_the_referrer_while_open(as_user, worl
     assert org.coordinator.name in page and "accept-decision" in page
     for step, values in [("accept", {"decision": "accept"}), ("investigate", {"findings": "属实"}),
                          ("record_outcome", {"outcome": "no_action", "outcome_on": NOW.date()})]:
-        work = next(w for w in ops.open_work(db, r) if w.step == step)
-        ops.complete_step(db, actor=org.officer, now=NOW, referral=r, task_uuid=work.task_uuid, values=values)
+        work = next(w for w in open_work(db, r) if w.step == step)
+        finish(db, actor=org.officer, now=NOW, referral=r, task_uuid=work.task_uuid, values=values)
     page = as_user(world["users"]["referred"]).get(f"/referrals/{r.id}").get_data(as_text=True)
     assert org.coordinator.name in page and "不予处理" in page
 
@@ -89,8 +87,8 @@ def test_item_panel_for_coordinators_and_leaders_only(as_user, world, org, db):
 def test_slow_action_form_prefills_the_lateness(as_user, org, db):
     registered = datetime.now(UTC) - timedelta(days=12)
     item = make_item(db, org, now=registered, received_at=registered - timedelta(hours=1))
-    assign = item_ops.open_work(db, item)[0]
-    item_ops.complete_step(db, actor=org.coordinator, now=registered + timedelta(days=4), item=item,
+    assign = open_work(db, item)[0]
+    finish(db, actor=org.coordinator, now=registered + timedelta(days=4), item=item,
                            task_uuid=assign.task_uuid, values={"lead_squad_id": org.squad_a.id})
     client = as_user(org.coordinator)
     panel = client.get(f"/items/{item.id}").get_data(as_text=True)
@@ -145,5 +143,5 @@ def test_the_responsible_section_opens_cited_source_files_only(as_user, org, db,
     assert f"/referrals/{referral.id}/evidence/{cited.id}" in page
     assert client.get(f"/referrals/{referral.id}/evidence/{cited.id}").status_code == 200
     assert client.get(f"/referrals/{referral.id}/evidence/{other.id}").status_code == 404
-    assert client.get(f"/attachments/{cited.id}").status_code == 403, "the item itself stays out of reach"
-    assert as_user(org.a_member).get(f"/referrals/{referral.id}/evidence/{cited.id}").status_code == 403
+    assert client.get(f"/attachments/{cited.id}").status_code == 404, "the item itself stays out of reach"
+    assert as_user(org.a_member).get(f"/referrals/{referral.id}/evidence/{cited.id}").status_code == 404

@@ -5,25 +5,24 @@ from __future__ import annotations
 from datetime import timedelta
 
 from models.cases import CasePoint
-from tests.factories import NOW, make_case, make_referral
-from workflows.cases import figures, operations
-from workflows.referrals import operations as ref_ops
+from tests.factories import NOW, finish, make_case, make_referral, open_work
+from workflows.cases import figures
 
 
 def _conclude(db, org, case, at, **problems):
     values = {f"result_{p.value}": "ok" for p in CasePoint} | {"mode": "conclude", "rectify_days": 5}
     for point, note in problems.items():
         values[f"result_{point}"], values[f"note_{point}"] = "problem", note
-    work = operations.open_work(db, case)[0]
-    operations.complete_step(db, actor=org.coordinator, now=at, case=case, task_uuid=work.task_uuid, values=values)
+    work = open_work(db, case)[0]
+    finish(db, actor=org.coordinator, now=at, case=case, task_uuid=work.task_uuid, values=values)
 
 
 def _close_referral(db, org, referral, at, outcome):
     for step, values in [("accept", {"decision": "accept"}), ("investigate", {"findings": "属实"}),
                          ("record_outcome", {"outcome": outcome, "outcome_on": at.date(), "doc_number": "文号"})]:
-        work = ref_ops.open_work(db, referral)[0]
+        work = open_work(db, referral)[0]
         assert work.step == step
-        ref_ops.complete_step(db, actor=org.officer, now=at, referral=referral, task_uuid=work.task_uuid,
+        finish(db, actor=org.officer, now=at, referral=referral, task_uuid=work.task_uuid,
                               values=values)
 
 

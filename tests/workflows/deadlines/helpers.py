@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.engine import WorkItem
 from models.notifications import Notification
-from workflows.items import operations
+from tests.factories import open_work
 
 
 def session_factory(connection):
@@ -18,7 +18,7 @@ def session_factory(connection):
 
 
 def step(db, item, name: str) -> WorkItem:
-    return next(w for w in operations.open_work(db, item) if w.step == name)
+    return next(w for w in open_work(db, item) if w.step == name)
 
 
 def move_step(db, work: WorkItem, started: datetime, due: datetime) -> None:

@@ -6,50 +6,49 @@ import pytest
 from sqlalchemy import select
 
 from models.audit import AuditEntry
-from models.deadlines import ClockEvent, ExtensionRequest
-from models.engine import ProcessInstance
+from models.deadlines import ClockEvent, ClockRequest
 from models.items import ItemKind
 from models.notifications import Notification
-from tests.factories import NOW, make_item
+from tests.factories import NOW, finish, make_item
 from tests.workflows.deadlines.helpers import count, days, session_factory, step
-from workflows import scheduler
+from workflows import scheduler, subjects
 from workflows.calendar import end_of_local_day, local_day
-from workflows.deadlines import clock, urge
+from workflows.deadlines import requests
 from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from workflows.items import operations
+from workflows.tasks import urge
 
 FAMILY = "instructed_item"
 
 
 def assigned(db, org, kind=ItemKind.MEDIA_EXPOSURE):
     item = make_item(db, org, kind=kind)
-    operations.complete_step(db, actor=org.coordinator, now=NOW, item=item,
+    finish(db, actor=org.coordinator, now=NOW, item=item,
                              task_uuid=step(db, item, "assign").task_uuid, values={"lead_squad_id": org.squad_a.id})
     return item
 
 
 def ask(db, org, item, new_day=None, actor=None, reason="需补充调取监控录像"):
     new_day = new_day or local_day(item.deadline_at) + days(7)
-    return clock.request_extension(db, actor=actor or org.a_member, now=NOW, family=FAMILY, subject_id=item.id,
+    return requests.request_extension(db, actor=actor or org.a_member, now=NOW, family=FAMILY, subject_id=item.id,
                                    new_date=new_day, reason=reason)
 
 
-def test_extension_approved_moves_the_deadline_and_rearms_the_timer(db, org):
+def test_extension_approved_moves_the_deadline_and_rearms_the_ladder(db, org):
     item = assigned(db, org)
     old = item.deadline_at
     req = ask(db, org, item)
     assert req.approver_group == "coordination" and item.extension_count == 1
     assert count(db, kind="extension", user_id=org.coordinator.id) == 1
-    clock.decide_extension(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=True, opinion="同意")
+    requests.decide(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=True, opinion="同意")
     assert item.deadline_at == req.requested_deadline_at > old and item.deadline_basis == "extended"
-    instance = db.get(ProcessInstance, item.instance_id)
-    assert instance.next_timer_at == item.deadline_at, "the deadline timer is re-armed at the new date"
-    assert step(db, item, "investigate" if False else "accept").due_at <= item.deadline_at
+    assert item.next_alert_at is not None and old < item.next_alert_at <= item.deadline_at, "ladder re-armed"
+    assert subjects.find(db, FAMILY, item.id).deadline_at == item.deadline_at, "the projection follows"
+    assert step(db, item, "accept").due_at <= item.deadline_at
     kinds = [e.kind for e in db.scalars(select(ClockEvent).where(ClockEvent.subject_id == item.id))]
     assert kinds == ["extension_requested", "extension_approved"]
     assert count(db, kind="extension", user_id=org.a_member.id) == 1, "the requester hears the outcome"
     with pytest.raises(Conflict):
-        clock.decide_extension(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=False, opinion="x")
+        requests.decide(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=False, opinion="x")
 
 
 def test_extension_rules(db, org):
@@ -68,11 +67,11 @@ def test_extension_rules(db, org):
     with pytest.raises(Conflict):
         ask(db, org, item)
     with pytest.raises(InvalidInput):
-        clock.decide_extension(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=False, opinion="")
+        requests.decide(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=False, opinion="")
     with pytest.raises(NotFound):
-        clock.decide_extension(db, actor=org.coordinator, now=NOW, request_id=req.id + 999, approve=True)
+        requests.decide(db, actor=org.coordinator, now=NOW, request_id=req.id + 999, approve=True)
     old = item.deadline_at
-    clock.decide_extension(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=False, opinion="理由不充分")
+    requests.decide(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=False, opinion="理由不充分")
     assert item.deadline_at == old and req.status == "refused"
 
 
@@ -81,40 +80,53 @@ def test_kinds_one_to_three_need_a_leader(db, org):
     req = ask(db, org, item)
     assert req.approver_group == "leader"
     assert count(db, kind="extension", user_id=org.leader.id) == 1
-    with pytest.raises(PermissionDenied):
-        clock.decide_extension(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=True)
-    clock.decide_extension(db, actor=org.leader, now=NOW, request_id=req.id, approve=True)
+    with pytest.raises(NotFound):  # not the coordinator's to decide: not even shown to them
+        requests.decide(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=True)
+    requests.decide(db, actor=org.leader, now=NOW, request_id=req.id, approve=True)
     assert req.status == "approved" and req.decided_by_id == org.leader.id
 
 
 def test_a_suspended_item_does_not_go_overdue(db, org, connection):
     item = assigned(db, org)
     accept = step(db, item, "accept")
-    clock.suspend(db, actor=org.coordinator, now=NOW, family=FAMILY, subject_id=item.id, reason="等待规划部门认定")
+    suspend = requests.request_suspension(db, actor=org.coordinator, now=NOW, family=FAMILY, subject_id=item.id,
+                                          reason="等待规划部门认定")
+    assert suspend.status == "approved", "an approver's own request takes effect at once"
     assert item.suspended_at == NOW and item.next_alert_at is None and accept.next_alert_at is None
     with pytest.raises(Conflict):
-        clock.suspend(db, actor=org.coordinator, now=NOW, family=FAMILY, subject_id=item.id, reason="再次")
+        requests.request_suspension(db, actor=org.coordinator, now=NOW, family=FAMILY, subject_id=item.id,
+                                    reason="再次")
     db.commit()
     later = item.deadline_at + days(10)
     scheduler.tick(session_factory(connection), later)
     db.expire_all()
     assert count(db, kind="overdue") == 0 and count(db, kind="escalated") == 0
-    assert "leader_supervise" not in [w.step for w in operations.open_work(db, item)]
+    assert item.level == "blue" and subjects.find(db, FAMILY, item.id).suspended
     old = item.deadline_at
     resumed_at = NOW + days(7)  # Monday a week later: five working days suspended
-    clock.resume(db, actor=org.coordinator, now=resumed_at, family=FAMILY, subject_id=item.id)
+    requests.resume(db, actor=org.coordinator, now=resumed_at, family=FAMILY, subject_id=item.id)
     assert item.suspended_at is None
     assert local_day(item.deadline_at) == local_day(old) + days(7), "the clock paused for five working days"
-    assert db.get(ProcessInstance, item.instance_id).next_timer_at == item.deadline_at
+    assert item.deadline_basis == "adjusted" and item.next_alert_at is not None
     assert step(db, item, "accept").next_alert_at is not None
 
 
-def test_only_the_coordination_section_suspends(db, org):
-    item = assigned(db, org)
+def test_a_squad_asks_to_suspend_and_the_approver_decides(db, org):
+    item = assigned(db, org, kind=ItemKind.CITY_LEADER)
     with pytest.raises(PermissionDenied):
-        clock.suspend(db, actor=org.a_leader, now=NOW, family=FAMILY, subject_id=item.id, reason="x")
+        requests.request_suspension(db, actor=org.b_member, now=NOW, family=FAMILY, subject_id=item.id, reason="x")
+    req = requests.request_suspension(db, actor=org.a_leader, now=NOW, family=FAMILY, subject_id=item.id,
+                                      reason="当事人起诉，等待法院裁定")
+    assert (req.status, req.approver_group, item.suspended_at) == ("pending", "leader", None)
+    with pytest.raises(NotFound):
+        requests.decide(db, actor=org.coordinator, now=NOW, request_id=req.id, approve=True)
+    requests.decide(db, actor=org.leader, now=NOW + days(1), request_id=req.id, approve=True)
+    assert item.suspended_at == NOW + days(1)
+    with pytest.raises(PermissionDenied):
+        requests.resume(db, actor=org.a_leader, now=NOW + days(2), family=FAMILY, subject_id=item.id)
+    requests.resume(db, actor=org.coordinator, now=NOW + days(2), family=FAMILY, subject_id=item.id)
     with pytest.raises(Conflict):
-        clock.resume(db, actor=org.coordinator, now=NOW, family=FAMILY, subject_id=item.id)
+        requests.resume(db, actor=org.coordinator, now=NOW, family=FAMILY, subject_id=item.id)
 
 
 def test_urge_is_recorded_counted_and_notifies_the_holder(db, org):
@@ -135,16 +147,16 @@ def test_urge_is_recorded_counted_and_notifies_the_holder(db, org):
     with pytest.raises(Conflict):
         urge.urge(db, actor=org.coordinator, now=NOW, family=FAMILY, subject_id=item.id, task_uuid="nope",
                   message="x")
-    history = urge.history(db, FAMILY, item.id)
+    history = requests.history(db, FAMILY, item.id)
     assert [e.kind for e in history["events"]] == ["urged"] and len(history["urges"]) == 1
 
 
 def test_extension_requests_are_kept(db, org):
     item = assigned(db, org)
     first = ask(db, org, item)
-    clock.decide_extension(db, actor=org.coordinator, now=NOW, request_id=first.id, approve=False, opinion="不予延期")
+    requests.decide(db, actor=org.coordinator, now=NOW, request_id=first.id, approve=False, opinion="不予延期")
     second = ask(db, org, item, new_day=local_day(item.deadline_at) + days(3))
-    clock.decide_extension(db, actor=org.coordinator, now=NOW, request_id=second.id, approve=True)
-    rows = db.scalars(select(ExtensionRequest).where(ExtensionRequest.subject_id == item.id)).all()
+    requests.decide(db, actor=org.coordinator, now=NOW, request_id=second.id, approve=True)
+    rows = db.scalars(select(ClockRequest).where(ClockRequest.subject_id == item.id)).all()
     assert [r.status for r in rows] == ["refused", "approved"] and item.extension_count == 2
     assert item.deadline_at == end_of_local_day(local_day(second.old_deadline_at) + days(3))

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from models.deadlines import OverdueRecord
-from models.engine import WorkItem
+from models.deadlines import ClockEvent, OverdueRecord
 from models.notifications import Notification
-from tests.factories import NOW, make_item
+from tests.factories import NOW, finish, make_item
 from tests.workflows.deadlines.helpers import count, days, keys, move_step, step
+from workflows import families, subjects
 from workflows.calendar import WorkCalendar, end_of_local_day
-from workflows.deadlines import ladder
+from workflows.deadlines import ladder, orders
 from workflows.deadlines.rules import Rule
-from workflows.items import operations
 
 
 def test_stage_times_follow_the_working_calendar():
@@ -46,7 +47,7 @@ def test_registration_notifies_and_arms_the_ladder(db, org):
 
 def test_each_stage_is_sent_once_and_overdue_is_recorded(db, org):
     item = make_item(db, org)
-    operations.complete_step(db, actor=org.coordinator, now=NOW, item=item, task_uuid=step(db, item, "assign")
+    finish(db, actor=org.coordinator, now=NOW, item=item, task_uuid=step(db, item, "assign")
                              .task_uuid, values={"lead_squad_id": org.squad_a.id})
     accept = step(db, item, "accept")
     move_step(db, accept, NOW - days(12), NOW - days(5))  # due last Wednesday: overdue and escalated
@@ -64,31 +65,42 @@ def test_each_stage_is_sent_once_and_overdue_is_recorded(db, org):
     assert count(db) == before
     record = db.scalar(select(OverdueRecord).where(OverdueRecord.task_uuid == accept.task_uuid))
     assert record.squad_id == org.squad_a.id and record.resolved_at is None
-    operations.complete_step(db, actor=org.a_member, now=NOW, item=item, task_uuid=accept.task_uuid, values={})
+    finish(db, actor=org.a_member, now=NOW, item=item, task_uuid=accept.task_uuid, values={})
     db.refresh(record)
     assert record.resolved_at == NOW, "closing the step resolves the evidence but keeps it"
 
 
 def test_item_ladder_warns_the_squad_then_escalates(db, org):
     item = make_item(db, org)
-    operations.complete_step(db, actor=org.coordinator, now=NOW, item=item, task_uuid=step(db, item, "assign")
+    finish(db, actor=org.coordinator, now=NOW, item=item, task_uuid=step(db, item, "assign")
                              .task_uuid, values={"lead_squad_id": org.squad_a.id})
     item.received_at = NOW - days(20)
     item.deadline_at = NOW - days(5)
     item.alert_stage = 0
-    ladder.arm_subject(ladder.Context(db), ladder.registry.get("instructed_item"), item)
-    adapter = ladder.registry.get("instructed_item")
-    assert ladder.process_subject(db, adapter, item.id, NOW)
+    fam = families.get("instructed_item")
+    ladder.arm_subject(ladder.Context(db), fam, item)
+    assert ladder.process_subject(db, fam.name, item.id, NOW)
     ident = f"item:instructed_item:{item.id}"
     assert any(k.startswith(f"overdue:{ident}") for k in keys(db, "overdue:"))
     assert count(db, kind="escalated", user_id=org.leader.id) == 1
     assert db.scalar(select(OverdueRecord).where(OverdueRecord.task_uuid.is_(None),
                                                  OverdueRecord.subject_id == item.id)) is not None
+    assert count(db, kind="overdue", user_id=org.leader.id) == 1, "橙: the leaders are informed when it is overdue"
+    assert item.level == "red" and subjects.find(db, "instructed_item", item.id).level == "red"
 
 
-def test_work_rows_for_escalation_steps_are_not_laddered(db, org):
-    item = make_item(db, org, received_at=NOW - days(20), deadline_on=(NOW - days(10)).date())
-    supervise = step(db, item, "leader_supervise")
-    assert supervise.next_alert_at is None
-    assert not db.scalars(select(WorkItem).where(WorkItem.next_alert_at.is_not(None),
-                                                 WorkItem.step == "leader_supervise")).all()
+def test_a_second_urge_after_the_deadline_turns_an_overdue_subject_red(db, org):
+    from workflows.tasks import urge
+
+    item = make_item(db, org, received_at=NOW - days(5), deadline_on=(NOW - days(1)).date())
+    fam = families.get("instructed_item")
+    ladder.arm_subject(ladder.Context(db), fam, item)
+    ladder.process_subject(db, fam.name, item.id, NOW - days(1) + timedelta(hours=20))
+    assert (item.alert_stage, item.level) == (ladder.OVERDUE, "orange")
+    task = step(db, item, "assign").task_uuid
+    urge.urge(db, actor=org.leader, now=NOW, family=fam.name, subject_id=item.id, task_uuid=task, message="请办理")
+    assert item.level == "orange", "one urge after the deadline: still orange"
+    urge.urge(db, actor=org.leader, now=NOW, family=fam.name, subject_id=item.id, task_uuid=task, message="再次催办")
+    assert item.level == "red" and len(orders.for_subject(db, fam.name, item.id)) == 1
+    events = [e.note for e in db.scalars(select(ClockEvent).where(ClockEvent.kind == "level_changed"))]
+    assert events == ["blue → orange", "orange → red"]

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from models.deadlines import ClockEvent
-from models.engine import ProcessInstance
 from models.items import ItemKind
 from tests.factories import make_item
 from tests.workflows.deadlines.helpers import step
@@ -27,7 +26,7 @@ def test_provisional_deadline_is_recomputed_when_2027_is_entered(db, org):
     mark_year_complete(db, year=2027, complete=True, actor_id=org.admin.id, now=RECEIVED)
     assert recompute_provisional(db, RECEIVED) == 1
     assert item.deadline_at == end_of_local_day(date(2027, 1, 11)) and not item.deadline_provisional
-    assert db.get(ProcessInstance, item.instance_id).next_timer_at == item.deadline_at, "timer re-armed"
+    assert item.next_alert_at is not None and item.next_alert_at <= item.deadline_at, "ladder re-armed"
     assert not step(db, item, "assign").due_provisional
     event = db.scalar(select(ClockEvent).where(ClockEvent.subject_id == item.id, ClockEvent.kind == "recomputed"))
     assert event.old_deadline_at == end_of_local_day(date(2027, 1, 7))

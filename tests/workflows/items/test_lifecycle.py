@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from models.items import ItemKind
-from tests.factories import NOW, make_item
+from tests.factories import NOW, finish, make_item, open_work
 from workflows import audit
-from workflows.errors import Conflict, InvalidInput, PermissionDenied
+from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflows.items import operations
 
 STEP_VALUES = {
@@ -22,14 +22,14 @@ STEP_VALUES = {
 
 
 def open_steps(db, item):
-    return [w.step for w in operations.open_work(db, item) if w.step != "leader_supervise"]
+    return [w.step for w in open_work(db, item)]
 
 
 def do(db, org, item, step, actor=None, at=NOW, **values):
-    work = next(w for w in operations.open_work(db, item) if w.step == step)
+    work = next(w for w in open_work(db, item) if w.step == step)
     actor = actor or {"coordination": org.coordinator, "leader": org.leader}.get(work.step_group, org.a_member)
     merged = {**STEP_VALUES.get(step, {}), **values}
-    return operations.complete_step(db, actor=actor, now=at, item=item, task_uuid=work.task_uuid, values=merged)
+    return finish(db, actor=actor, now=at, item=item, task_uuid=work.task_uuid, values=merged)
 
 
 def handle_until_review(db, org, item):
@@ -49,7 +49,7 @@ def test_approved_first_time_without_signoff(db, org):
     do(db, org, item, "send_reply")
     do(db, org, item, "follow_up", method="callback", satisfaction="satisfied", solved=True)
     assert item.status == "closed" and item.closed_at == NOW
-    assert operations.open_work(db, item) == []
+    assert open_work(db, item) == []
     actions = [e.step for e in audit.timeline(db, "instructed_item", item.id)]
     assert actions == [None, "assign", "accept", "investigate", "draft_reply", "review", "send_reply", "follow_up"]
 
@@ -87,37 +87,47 @@ def test_signoff_follows_the_kind(db, org, kind):
     assert open_steps(db, item) == expected
 
 
-def test_overdue_item_escalates_to_the_leader(db, org):
+def test_an_overdue_item_turns_red_and_gets_a_supervision_order(db, org):
+    from sqlalchemy import select
+
+    from models.subjects import SupervisionOrder
+    from workflows.deadlines import ladder
+
     received = NOW - timedelta(days=20)
     item = make_item(db, org, received_at=received, deadline_on=(NOW - timedelta(days=10)).date())
-    steps = {w.step: w for w in operations.open_work(db, item)}
-    assert "leader_supervise" in steps, "deadline and escalation both past: the leader lane holds a step"
-    assert steps["leader_supervise"].due_at > NOW, "the escalation step has its own time, not the passed deadline"
+    steps = {w.step: w for w in open_work(db, item)}
+    assert set(steps) == {"assign"}, "escalation is the clock's, not a step of the process"
     assert steps["assign"].due_at == item.deadline_at, "ordinary steps stay capped by the item's deadline"
-    do(db, org, item, "leader_supervise", instruction="三日内办结")
-    assert open_steps(db, item) == ["assign"]
+    assert item.next_alert_at is not None and item.next_alert_at <= NOW
+    assert ladder.process_subject(db, "instructed_item", item.id, NOW)
+    assert (item.alert_stage, item.level) == (ladder.ESCALATED, "red")
+    orders = db.scalars(select(SupervisionOrder).where(SupervisionOrder.subject_id == item.id)).all()
+    assert len(orders) == 1 and orders[0].deadline_at == item.deadline_at and orders[0].status == "issued"
+    assert ladder.process_subject(db, "instructed_item", item.id, NOW) is False, "nothing is due twice"
 
 
 def test_a_step_cannot_be_completed_twice(db, org):
     item = make_item(db, org)
-    work = operations.open_work(db, item)[0]
+    work = open_work(db, item)[0]
     values = {"lead_squad_id": org.squad_a.id}
-    operations.complete_step(db, actor=org.coordinator, now=NOW, item=item, task_uuid=work.task_uuid, values=values)
+    finish(db, actor=org.coordinator, now=NOW, item=item, task_uuid=work.task_uuid, values=values)
     with pytest.raises(Conflict):
-        operations.complete_step(db, actor=org.coordinator, now=NOW, item=item, task_uuid=work.task_uuid,
+        finish(db, actor=org.coordinator, now=NOW, item=item, task_uuid=work.task_uuid,
                                  values=values)
 
 
 def test_only_the_lane_may_act(db, org):
     item = make_item(db, org)
-    work = operations.open_work(db, item)[0]
-    with pytest.raises(PermissionDenied):
-        operations.complete_step(db, actor=org.a_member, now=NOW, item=item, task_uuid=work.task_uuid,
-                                 values={"lead_squad_id": org.squad_a.id})
+    work = open_work(db, item)[0]
+    with pytest.raises(NotFound):  # not yet assigned to the squad: they do not even see it
+        finish(db, actor=org.a_member, now=NOW, item=item, task_uuid=work.task_uuid,
+               values={"lead_squad_id": org.squad_a.id})
     do(db, org, item, "assign", lead_squad_id=org.squad_a.id)
-    accept = operations.open_work(db, item)[0]
-    with pytest.raises(PermissionDenied):
-        operations.complete_step(db, actor=org.b_member, now=NOW, item=item, task_uuid=accept.task_uuid, values={})
+    accept = open_work(db, item)[0]
+    with pytest.raises(NotFound):  # another squad's item answers like an unknown one
+        finish(db, actor=org.b_member, now=NOW, item=item, task_uuid=accept.task_uuid, values={})
+    with pytest.raises(PermissionDenied):  # the leaders see it, but the squad's step is not theirs
+        finish(db, actor=org.leader, now=NOW, item=item, task_uuid=accept.task_uuid, values={})
 
 
 def test_return_needs_an_opinion_and_nothing_changes(db, org):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.factories import NOW, make_petition
-from workflows.petitions import process
+from tests.factories import NOW, finish, make_petition, open_work
 
 VALUES = {
     "joint_study": {"meeting_on": NOW.date(), "participants": "协调科、中队、法制科", "record": "明确处置方案"},
@@ -17,14 +16,14 @@ VALUES = {
 
 
 def steps(db, petition):
-    return [w.step for w in process.open_work(db, petition)]
+    return [w.step for w in open_work(db, petition)]
 
 
 def do(db, org, petition, step, actor=None, at=NOW, **values):
-    work = next(w for w in process.open_work(db, petition) if w.step == step)
+    work = next(w for w in open_work(db, petition) if w.step == step)
     actor = actor or (org.coordinator if work.step_group == "coordination" else org.a_member)
     merged = {**VALUES.get(step, {}), **values}
-    return process.complete_step(db, actor=actor, now=at, petition=petition, task_uuid=work.task_uuid, values=merged)
+    return finish(db, actor=actor, now=at, petition=petition, task_uuid=work.task_uuid, values=merged)
 
 
 def handle(db, org, petition, at=NOW):

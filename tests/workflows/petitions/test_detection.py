@@ -95,4 +95,8 @@ def test_repeats_are_flagged_on_the_worklist(db, org):
     assert not any("重复" in t for t in titles(first) + titles(second))
     cand = candidates(db, second)[first.id]
     detection.confirm(db, actor=org.coordinator, now=NOW, candidate_id=cand.id)
-    assert all(t.startswith("【重复件】") for t in titles(first) + titles(second))
+    assert titles(second) and all(t.startswith("【重复件】") for t in titles(second)), "the repeat is flagged"
+    assert not any("重复" in t for t in titles(first)), "the first petition of the chain is the original"
+    from workflows import subjects
+
+    assert subjects.find(db, "petition", second.id).title.startswith("【重复件】")

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from models.petitions import FAMILY_PETITION, Petition
-from tests.factories import NOW, make_petition, petition_input
+from tests.factories import NOW, finish, make_petition, open_work, petition_input
 from tests.workflows.petitions.helpers import VALUES, do, handle, steps
 from workflows import audit
-from workflows.errors import Conflict, InvalidInput, PermissionDenied
+from workflows.calendar import load_calendar, local_day
+from workflows.deadlines import requests
+from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflows.petitions import intake, process
-from workflows.petitions.deadlines import Limits
 
 
 def test_registered_with_deadlines_and_squad_of_the_street(db, org):
@@ -22,7 +23,7 @@ def test_registered_with_deadlines_and_squad_of_the_street(db, org):
     assert petition.number.startswith("信2026-")
     assert petition.received_at < petition.accept_due_at < petition.conclude_due_at
     assert steps(db, petition) == ["assign"]
-    work = process.open_work(db, petition)[0]
+    work = open_work(db, petition)[0]
     assert work.due_at <= petition.conclude_due_at and work.section_id == org.coordination.id
 
 
@@ -62,7 +63,7 @@ def test_reopen_rectify_recheck_twice(db, org):
     process.reopen(db, actor=org.coordinator, now=later, petition=petition, reason="回访不满意")
     assert petition.status == "open" and petition.reopen_count == 1
     assert steps(db, petition) == ["rectify"]
-    work = process.open_work(db, petition)[0]
+    work = open_work(db, petition)[0]
     assert work.squad_id == org.squad_a.id and work.due_at == petition.rectify_due_at > later
     do(db, org, petition, "rectify", at=later)
     do(db, org, petition, "recheck", decision="return", opinion="仍未整改到位", at=later)
@@ -74,20 +75,29 @@ def test_reopen_rectify_recheck_twice(db, org):
         process.reopen(db, actor=org.coordinator, now=later, petition=make_petition(db, org), reason="x")
 
 
-def test_extension_once_within_limit(db, org):
+def test_extensions_add_up_to_thirty_working_days_at_most(db, org):
     petition = make_petition(db, org)
     do(db, org, petition, "assign", squad_id=org.squad_a.id)
     do(db, org, petition, "accept", actor=org.a_member)
+    calendar = load_calendar(db)
+    base = local_day(petition.deadline_at)
+    ask = lambda day, **kw: requests.request_extension(  # noqa: E731
+        db, actor=kw.get("actor", org.a_member), now=NOW, family="petition", subject_id=petition.id, new_date=day,
+        reason="需鉴定")
     with pytest.raises(InvalidInput) as exc:
-        process.extend(db, actor=org.coordinator, now=NOW, petition=petition, days=31, reason="复杂", limits=Limits())
-    assert exc.value.field == "days"
+        ask(calendar.shift_working_days(base, 31))
+    assert exc.value.field == "new_date" and "30" in exc.value.message
     with pytest.raises(PermissionDenied):
-        process.extend(db, actor=org.a_leader, now=NOW, petition=petition, days=10, reason="复杂")
-    process.extend(db, actor=org.coordinator, now=NOW, petition=petition, days=30, reason="需鉴定")
-    assert petition.extended_due_at > petition.conclude_due_at
-    assert process.open_work(db, petition)[0].due_at == petition.extended_due_at
-    with pytest.raises(Conflict):
-        process.extend(db, actor=org.coordinator, now=NOW, petition=petition, days=5, reason="再延")
+        ask(calendar.shift_working_days(base, 10), actor=org.b_leader)
+    first = ask(calendar.shift_working_days(base, 20))
+    requests.decide(db, actor=org.coordinator, now=NOW, request_id=first.id, approve=True)
+    assert petition.deadline_basis == "extended" and petition.conclude_due_at < petition.deadline_at
+    assert open_work(db, petition)[0].due_at == petition.deadline_at
+    with pytest.raises(InvalidInput):  # 20 granted: 11 more would make 31
+        ask(calendar.shift_working_days(base, 31))
+    second = ask(calendar.shift_working_days(base, 30))
+    requests.decide(db, actor=org.coordinator, now=NOW, request_id=second.id, approve=True)
+    assert local_day(petition.deadline_at) == calendar.shift_working_days(base, 30)
 
 
 def test_step_rules(db, org):
@@ -96,14 +106,14 @@ def test_step_rules(db, org):
         do(db, org, petition, "assign", squad_id=None)
     assert exc.value.field == "squad_id"
     do(db, org, petition, "assign", squad_id=org.squad_a.id)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # another squad's petition answers like an unknown one
         do(db, org, petition, "accept", actor=org.b_member)
     with pytest.raises(InvalidInput):
         do(db, org, petition, "accept", actor=org.a_member, notified_on=None)
-    work = process.open_work(db, petition)[0]
+    work = open_work(db, petition)[0]
     do(db, org, petition, "accept", actor=org.a_member)
     with pytest.raises(Conflict):
-        process.complete_step(db, actor=org.a_member, now=NOW, petition=petition, task_uuid=work.task_uuid,
+        finish(db, actor=org.a_member, now=NOW, petition=petition, task_uuid=work.task_uuid,
                               values=VALUES["accept"])
 
 

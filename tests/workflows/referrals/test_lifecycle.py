@@ -8,25 +8,26 @@ import pytest
 
 from models.org import Role
 from models.referrals import AccountabilityReferral
-from tests.factories import NOW, make_case, make_item, make_referral, make_user
+from tests.factories import NOW, finish, make_case, make_item, make_referral, make_user, open_work
 from workflows import audit, engine
 from workflows.calendar import load_calendar
+from workflows.deadlines import ladder
 from workflows.errors import InvalidInput, NotFound, PermissionDenied
-from workflows.items import operations as item_ops
 from workflows.referrals import evidence
 from workflows.referrals import operations as ops
 from workflows.referrals.access import can_view_referral, shows_referrer
+from workflows.tasks.access import visible
 
 OUTCOME = {"outcome": "warning", "outcome_on": NOW.date(), "doc_number": "长城管督察〔2026〕3号", "note": "书面警告"}
 
 
 def steps(db, referral):
-    return [w.step for w in ops.open_work(db, referral)]
+    return [w.step for w in open_work(db, referral)]
 
 
 def do(db, actor, referral, step, at=NOW, **values):
-    work = next(w for w in ops.open_work(db, referral) if w.step == step)
-    return ops.complete_step(db, actor=actor, now=at, referral=referral, task_uuid=work.task_uuid, values=values)
+    work = next(w for w in open_work(db, referral) if w.step == step)
+    return finish(db, actor=actor, now=at, referral=referral, task_uuid=work.task_uuid, values=values)
 
 
 def conclude(db, org, referral, **outcome):
@@ -38,7 +39,7 @@ def conclude(db, org, referral, **outcome):
 def test_referral_from_an_instructed_item_to_its_outcome(db, org):
     referral = make_referral(db, org)
     assert referral.number == "追责2026-0001" and referral.section_id == org.inspection.id
-    work = ops.open_work(db, referral)[0]
+    work = open_work(db, referral)[0]
     calendar = load_calendar(db)
     assert (work.step, work.step_group, work.section_id) == ("accept", "section", org.inspection.id)
     assert work.due_at == calendar.add_working_days(NOW, 2).due_at
@@ -112,10 +113,11 @@ def test_referral_from_a_petition_or_any_family_with_a_trace(db, org):
 def test_referral_from_an_overdue_escalation_with_slow_action_evidence(db, org):
     registered = NOW - timedelta(days=12)
     item = make_item(db, org, now=registered, received_at=registered - timedelta(hours=1))
-    assign = item_ops.open_work(db, item)[0]
-    item_ops.complete_step(db, actor=org.coordinator, now=NOW, item=item, task_uuid=assign.task_uuid,
+    assign = open_work(db, item)[0]
+    finish(db, actor=org.coordinator, now=NOW, item=item, task_uuid=assign.task_uuid,
                            values={"lead_squad_id": org.squad_a.id})
-    assert "leader_supervise" in [w.step for w in item_ops.open_work(db, item)], "escalated to the leader"
+    ladder.process_subject(db, "instructed_item", item.id, NOW)
+    assert item.level == "red", "long overdue: escalated to the leaders"
     found = evidence.candidates(db, "instructed_item", item.id, NOW + timedelta(days=3))
     slow = evidence.prefill(found, "slow")
     kinds = {e.kind for e in found if e.key in slow}
@@ -155,11 +157,11 @@ def test_who_sees_and_who_acts(db, org):
     for user, sees in [(org.coordinator, True), (org.leader, True), (org.officer, True), (referred, True),
                        (legal, False), (org.a_leader, False), (org.a_member, False), (org.admin, False)]:
         assert can_view_referral(user, referral) == sees, user.name
-    with pytest.raises(PermissionDenied):
-        ops.get_visible_referral(db, org.a_member, referral.id)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
+        visible(db, org.a_member, "referral", referral.id)
+    with pytest.raises(NotFound):
         do(db, legal, referral, "accept", decision="accept")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied):  # sees it (their section holds it) but never handles their own
         do(db, referred, referral, "accept", decision="accept")
     assert not shows_referrer(referred, referral) and shows_referrer(org.officer, referral)
     conclude(db, org, referral)

@@ -1,0 +1,91 @@
+"""Starting a subject's process and following every engine advance: the open-work projection (where each step
+sits, who holds it, its due time), the subject's status and current step, its colour and its projection row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models.engine import ProcessInstance, WorkItem
+from models.org import Section, User
+from workflows import audit, engine, subjects, worklist
+from workflows.calendar import load_calendar
+from workflows.deadlines import compute, ladder
+from workflows.deadlines.rules import book_for
+from workflows.families import Family
+from workflows.numbering import allocate
+
+COORDINATION = "coordination"
+
+
+def number_for(session: Session, fam: Family, now: datetime) -> str:
+    return allocate(session, scope=fam.name, column=fam.model.number, prefix=fam.number_prefix,
+                    width=fam.number_width, now=now)
+
+
+def _section_id(session: Session, code_or_id) -> int | None:
+    if code_or_id is None or isinstance(code_or_id, int):
+        return code_or_id
+    return session.scalar(select(Section.id).where(Section.code == code_or_id))
+
+
+def placement(session: Session, fam: Family, subject: Any, now: datetime):
+    """Where each newly opened step sits: the lead squad (its handler, except steps offered to the whole squad),
+    the coordination section, a named section, or the leaders; due by the rule book."""
+    calendar, book = load_calendar(session), book_for(session, fam.name, subject)
+    coordination = _section_id(session, COORDINATION)
+
+    def place(step: engine.ReadyStep) -> worklist.Placement:
+        due = compute.step_due(calendar, book, fam, subject, step.step, now)
+        common = {"due_at": due.due_at, "due_provisional": due.provisional} if due else {}
+        if step.group == "squad":
+            assignee = None if step.step in fam.unassigned_steps else fam.handler_of(subject)
+            return worklist.Placement(squad_id=fam.squad_of(subject), assignee_id=assignee, **common)
+        if step.group == "coordination":
+            return worklist.Placement(section_id=coordination, **common)
+        if step.group == "section":
+            return worklist.Placement(section_id=_section_id(session, fam.section_of(subject, step.step)), **common)
+        return worklist.Placement(**common)
+
+    return place
+
+
+def after_advance(session: Session, fam: Family, subject: Any, instance: ProcessInstance, snapshot, now: datetime,
+                  opened_by: str | None = None) -> None:
+    """Rebuild open work, then the subject's status, colour and projection, after any engine advance."""
+    worklist.sync(session, instance, snapshot, placement(session, fam, subject, now), now, fam.label_of(subject),
+                  opened_by=opened_by)
+    subject.current_step_name = "办结" if snapshot.completed else "、".join(s.name for s in snapshot.ready)
+    if snapshot.completed:
+        subject.status, subject.closed_at, subject.next_alert_at = "closed", now, None
+    if fam.on_advance is not None:
+        fam.on_advance(session, subject, snapshot, now)
+    if snapshot.completed:
+        subjects.project(session, fam, subject, now)
+    else:
+        ladder.update_level(ladder.Context(session), fam, subject, now)
+
+
+def relabel(session: Session, fam: Family, subject: Any, now: datetime) -> None:
+    """The subject's number or title changed (e.g. confirmed as a repeat): its open work and projection follow."""
+    number, title = fam.label_of(subject)
+    session.execute(update(WorkItem).where(WorkItem.family == fam.name, WorkItem.subject_id == subject.id)
+                    .values(subject_number=number, subject_title=title[:200]))
+    subjects.project(session, fam, subject, now)
+
+
+def start(session: Session, fam: Family, subject: Any, *, actor: User | None, now: datetime, summary: str,
+          details: dict | None = None, data: dict | None = None, action: str = "register") -> Any:
+    """Start the family's process for a new (or reopened) subject, project it and write the audit entry."""
+    session.flush()
+    version = engine.deploy(session, engine.get_process(fam.process_id), now)
+    instance, snapshot = engine.start(session, version, fam.name, subject.id, data or fam.start_data(subject), now)
+    session.flush()
+    subject.instance_id = instance.id
+    after_advance(session, fam, subject, instance, snapshot, now)
+    audit.record(session, actor=actor, now=now, family=fam.name, subject_id=subject.id, action=action,
+                 summary=summary, details={"number": subject.number, **(details or {})})
+    return subject
