@@ -8,7 +8,7 @@ from datetime import datetime
 from models.engine import WorkItem
 from models.org import User
 from workflows import audit, families, notifications
-from workflows.access import can_act, in_unit, leads_unit
+from workflows.access import in_unit, leads_unit
 from workflows.errors import Conflict, NotFound, PermissionDenied
 
 GONE = "该环节已办理完毕或已撤销，请刷新页面"
@@ -24,7 +24,7 @@ def locked_work(session, work_id: int) -> WorkItem:
 
 def claim(session, *, actor: User, now: datetime, work_id: int) -> WorkItem:
     work = locked_work(session, work_id)
-    if not can_act(actor, work):
+    if not in_unit(actor, work):
         raise PermissionDenied("该环节不由您办理")
     if work.assignee_id not in (None, actor.id):
         raise Conflict("该环节已被他人签收")
