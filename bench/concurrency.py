@@ -65,6 +65,13 @@ def main() -> None:
     print(f"urges: {args.threads} at once -> {urges['rows']} rows, urge_count {urges['urge_count']}, "
           f"{len(urges['errors'])} errors")
     truncate(db_engine)
+    with Session(db_engine, expire_on_commit=False) as db:
+        username = Org(db).coordinator.username
+        db.commit()
+    logins = scenarios.simultaneous_logins(args.url, username, args.threads, args.rounds)
+    print(f"logins: {logins['requests']} of one user by {args.threads} threads x {args.rounds} rounds -> "
+          f"statuses {logins['statuses']}, {logins['audited']} audited, {len(logins['errors'])} errors")
+    truncate(db_engine)
     setup = scenarios.make_overdue_items(db_engine, args.items)
     web = scenarios.web_steps_beside_schedulers(args.url, setup, args.web, args.schedulers)
     print(f"web steps: {web['requests']} posts by {args.web} threads beside {args.schedulers} schedulers in "

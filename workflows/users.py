@@ -31,6 +31,12 @@ class UserData:
         return any(r in self.roles for r in roles)
 
 
+def locked(session: Session, user_id: int) -> User | None:
+    """The user's row, locked: every entry on a user's audit chain (log-in, log-out, changes, exports) is
+    written under this lock, so simultaneous actions queue instead of colliding on the chain's seq."""
+    return session.scalar(select(User).where(User.id == user_id).with_for_update())
+
+
 def _require_admin(actor: User) -> None:
     if not actor.has(Role.SYSTEM_ADMIN):
         raise PermissionDenied("只有系统管理员可以管理用户")
@@ -85,7 +91,7 @@ def create_user(session: Session, *, actor: User, now: datetime, data: UserData,
 
 def update_user(session: Session, *, actor: User, now: datetime, user_id: int, data: UserData) -> User:
     _require_admin(actor)
-    user = session.get(User, user_id)
+    user = locked(session, user_id)
     if user is None:
         raise NotFound("用户不存在")
     if user.id == actor.id and (not data.active or not data.has(Role.SYSTEM_ADMIN)):
@@ -105,7 +111,7 @@ def update_user(session: Session, *, actor: User, now: datetime, user_id: int, d
 
 def reset_password(session: Session, *, actor: User, now: datetime, user_id: int, password: str) -> User:
     _require_admin(actor)
-    user = session.get(User, user_id)
+    user = locked(session, user_id)
     if user is None:
         raise NotFound("用户不存在")
     _check_password(password)

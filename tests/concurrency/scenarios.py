@@ -138,6 +138,34 @@ def _logged_in(app, username: str):
     return client, TOKEN.search(client.get("/notifications").get_data(as_text=True)).group(1)
 
 
+def simultaneous_logins(url: str, username: str, threads: int = 20, rounds: int = 5) -> dict:
+    """`threads` browsers log in as the same user at the same moment, `rounds` times; every login is audited
+    on the user's chain."""
+    app = create_app(config.TestConfig, DATABASE=Database(url))
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+
+    def login(i, barrier):
+        client = app.test_client()
+        token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
+        for _ in range(rounds):
+            barrier.wait(60)
+            resp = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+            with lock:
+                statuses[resp.status_code] += 1
+
+    results = _threads(threads, login)
+    database = app.extensions["duban.db"]
+    with database.new_session() as db:
+        user_id = db.scalar(select(User.id).where(User.username == username))
+        entries = db.scalars(select(AuditEntry).where(AuditEntry.family == "user", AuditEntry.subject_id == user_id,
+                                                      AuditEntry.action == "login")).all()
+    database.engine.dispose()
+    return {"requests": sum(statuses.values()), "statuses": dict(statuses),
+            "server_errors": sum(n for s, n in statuses.items() if s >= 500),
+            "errors": [repr(r) for r in results if isinstance(r, BaseException)], "audited": len(entries)}
+
+
 def web_steps_beside_schedulers(url: str, setup: dict, web_threads: int = 8, schedulers: int = 2,
                                 rounds: int = 3) -> dict:
     """`web_threads` coordinators complete the assign step of every item through HTTP while `schedulers`

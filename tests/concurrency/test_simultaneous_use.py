@@ -3,11 +3,14 @@ scheduler processes. The figures are the issue's; `bench/concurrency.py` runs th
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.org import User
 from tests.concurrency import scenarios
 from tests.conftest import TEST_URL
 from tests.factories import Org, make_item
+from workflows import audit
 
 
 def _org_ids(engine) -> dict:
@@ -29,6 +32,24 @@ def test_twenty_simultaneous_registrations_get_twenty_distinct_numbers(committed
 def test_twenty_simultaneous_urges_count_twenty(committed):
     figures = scenarios.simultaneous_urges(committed, _org_ids(committed), threads=20)
     assert figures == {"errors": [], "rows": 20, "urge_count": 20}
+
+
+def test_twenty_simultaneous_logins_of_one_user_never_fail(committed):
+    username = _org_ids_user(committed)
+    figures = scenarios.simultaneous_logins(TEST_URL, username, threads=20, rounds=5)
+    assert figures["errors"] == [] and figures["server_errors"] == 0, figures
+    assert figures["statuses"] == {302: 100}, figures
+    assert figures["audited"] == 100
+    with Session(committed) as db:
+        user_id = db.scalar(select(User.id).where(User.username == username))
+        assert audit.verify_chain(audit.timeline(db, "user", user_id)) is None
+
+
+def _org_ids_user(engine) -> str:
+    with Session(engine, expire_on_commit=False) as db:
+        org = Org(db)
+        db.commit()
+        return org.coordinator.username
 
 
 def test_web_steps_beside_two_schedulers_never_answer_5xx(committed):

@@ -66,7 +66,10 @@ def test_withdraw_against_claim_exactly_one_wins(committed):
         assert steps in (["assign"], ["accept"]), steps
 
 
-def test_unclaim_against_complete_exactly_one_wins(committed):
+def test_unclaim_against_complete_never_loses_the_completion(committed):
+    """The holder unclaims in one tab and completes in another. Both orders are legitimate: unclaim first
+    returns the step to the squad, whose member may still complete it; complete first leaves nothing to
+    unclaim, and the unclaim gets a clear message. Either way the completion is kept and nothing crashes."""
     ids = _setup(committed)
     item_id, work_id = ids["items"][0], ids["work"][0]
     with Session(committed) as db:
@@ -81,14 +84,13 @@ def test_unclaim_against_complete_exactly_one_wins(committed):
             complete.complete(db, actor=_as(db, ids["member"]), now=NOW, family="instructed_item",
                               subject_id=item_id, task_uuid=task_uuid, values={"handler_id": ids["member"]})
 
-    results = _threads(2, _outcome(committed, act))
-    assert results.count("ok") == 1, results
+    unclaimed, completed = _threads(2, _outcome(committed, act))
+    assert completed == "ok", completed
+    assert unclaimed in ("ok", claim.GONE), unclaimed
     with Session(committed) as db:
         item = db.get(SupervisedItem, item_id)
-        if results[1] == "ok":
-            assert item.handler_id == ids["member"] and item.current_step_name == "调查取证"
-        else:
-            assert db.get(WorkItem, work_id).assignee_id is None
+        assert item.handler_id == ids["member"] and item.current_step_name == "调查取证"
+        assert db.get(WorkItem, work_id) is None or db.get(WorkItem, work_id).task_uuid != task_uuid
 
 
 def test_two_bulk_urges_at_once_urge_each_row_once_each(committed):

@@ -14,7 +14,7 @@ from models.org import User
 from webapp.auth.forms import LoginForm
 from webapp.db import session
 from webapp.extensions import LoginUser, actor
-from workflows import audit
+from workflows import audit, users
 
 bp = Blueprint("auth", __name__)
 
@@ -30,7 +30,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         db = session()
-        user = db.scalar(select(User).where(User.username == form.username.data.strip()))
+        # The user's row is locked first: its audit chain (seq = last + 1) is allocated under that lock, so
+        # simultaneous logins of one user queue instead of colliding on the chain.
+        user = db.scalar(select(User).where(User.username == form.username.data.strip()).with_for_update())
         if user is None or not user.active or not check_password_hash(user.password_hash, form.password.data):
             form.password.errors.append("用户名或密码错误")
         else:
@@ -46,6 +48,7 @@ def login():
 @login_required
 def logout():
     db = session()
+    users.locked(db, actor().id)
     audit.record(db, actor=actor(), now=datetime.now(UTC), family="user", subject_id=actor().id,
                  action="logout", summary="退出系统")
     db.commit()

@@ -18,7 +18,7 @@ from webapp.db import session
 from webapp.extensions import actor
 from webapp.filters import local
 from webapp.work.common import bp, filters
-from workflows import audit, worklists
+from workflows import audit, users, worklists
 from workflows.calendar import LOCAL_TZ
 
 HEADERS = {
@@ -68,6 +68,7 @@ def export(name: str):
     out = SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - send_file closes it after sending
     book.save(out)
     out.seek(0)
+    users.locked(db, me.id)
     audit.record(db, actor=me, now=now, family="user", subject_id=me.id, action="export",
                  summary=f"导出{worklists.LIST_LABELS[name]} {count} 行", details={"list": name, "rows": count})
     db.commit()
