@@ -46,6 +46,9 @@ class Subject(Base):
         Index("ix_subject_status_deadline", "status", "deadline_at", "id"),
         Index("ix_subject_registered_by", "registered_by_id", "registered_at", "id"),
         Index("ix_subject_squad_status", "squad_id", "status"),
+        # CJK substring search (LIKE '%…%') on PostgreSQL: a trigram index; SQLite scans, which is fine embedded.
+        Index("ix_subject_search_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
         CheckConstraint("level IN ('blue', 'yellow', 'orange', 'red')", name="level_values"),
     )
 
