@@ -195,7 +195,7 @@ def follow_up(work_id: int):
 @login_required
 def clear_follow_up(work_id: int):
     work = _work(work_id)
-    return _run(lambda db: notes.clear_follow_up(db, actor=actor(), work_id=work.id), "已取消跟进日期",
+    return _run(lambda db: notes.clear_follow_up(db, actor=actor(), now=_now(), work_id=work.id), "已取消跟进日期",
                 work.family, work.subject_id)
 
 

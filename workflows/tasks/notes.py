@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from models.engine import WorkItem
 from models.org import User
 from models.subjects import FollowUp
-from workflows import audit, notifications
+from workflows import audit, notifications, users
 from workflows.access import can_act
 from workflows.calendar import LOCAL_TZ, local_day
 from workflows.errors import InvalidInput, PermissionDenied
@@ -59,16 +59,31 @@ def set_follow_up(session, *, actor: User, now: datetime, work_id: int, on: date
         row = FollowUp(task_uuid=work.task_uuid, family=work.family, subject_id=work.subject_id, user_id=actor.id)
         session.add(row)
     row.follow_up_at, row.note, row.notified_at = at, note, None
+    _record_private(session, actor, now, work, "follow_up",
+                    f"设置跟进日期 {on}：{work.subject_number}「{work.step_name}」")
     session.flush()
     return row
 
 
-def clear_follow_up(session, *, actor: User, work_id: int) -> bool:
+def clear_follow_up(session, *, actor: User, now: datetime, work_id: int) -> bool:
     work = session.get(WorkItem, work_id)
     if work is None:
         return False
-    return bool(session.execute(delete(FollowUp).where(FollowUp.task_uuid == work.task_uuid,
+    gone = bool(session.execute(delete(FollowUp).where(FollowUp.task_uuid == work.task_uuid,
                                                        FollowUp.user_id == actor.id)).rowcount)
+    if gone:
+        _record_private(session, actor, now, work, "clear_follow_up",
+                        f"取消跟进日期：{work.subject_number}「{work.step_name}」")
+    return gone
+
+
+def _record_private(session, actor: User, now: datetime, work: WorkItem, action: str, summary: str) -> None:
+    """A follow-up date is the user's own: it is audited on the user's chain, not on the subject's timeline
+    that others read."""
+    users.locked(session, actor.id)
+    audit.record(session, actor=actor, now=now, family="user", subject_id=actor.id, action=action,
+                 step=work.step, summary=summary,
+                 details={"family": work.family, "subject_id": work.subject_id, "task_uuid": work.task_uuid})
 
 
 def remind_due(session, now: datetime) -> int:

@@ -147,8 +147,12 @@ def test_a_follow_up_date_is_private_and_reminds_once(db, org):
     assert notes.remind_due(db, NOW + timedelta(days=4)) == 0, "reminded once"
     reminder = db.scalar(select(Notification).where(Notification.key.like("follow-up:%")))
     assert reminder.user_id == org.a_member.id and "等待当事人补材料" in reminder.body
-    assert notes.clear_follow_up(db, actor=org.a_member, work_id=work.id)
+    assert notes.clear_follow_up(db, actor=org.a_member, now=NOW, work_id=work.id)
     assert db.scalar(select(FollowUp)) is None
+    private = db.scalars(select(AuditEntry.action).where(AuditEntry.family == "user",
+                                                         AuditEntry.subject_id == org.a_member.id)).all()
+    assert private == ["follow_up", "clear_follow_up"], "audited on the user's own chain"
+    assert "follow_up" not in {e.action for e in audit.timeline(db, "instructed_item", item.id)}
 
 
 def test_withdraw_takes_back_the_last_step_and_undoes_its_changes(db, org):
