@@ -19,6 +19,9 @@ EVENT_LABELS = {"extension_requested": "申请延期", "extension_approved": "�
                 "resumed": "恢复计时", "urged": "催办", "recomputed": "重新计算期限", "deadline_set": "设定期限",
                 "level_changed": "督办等级变化", "order_issued": "签发督办单", "order_answered": "答复督办单"}
 LEVEL_CLASSES = {"blue": "primary", "yellow": "warning", "orange": "orange", "red": "danger"}
+# Globals, not context: macros.html is imported without context, and its level_badge reads these.
+bp.add_app_template_global(LEVEL_LABELS, "LEVEL_LABELS")
+bp.add_app_template_global(LEVEL_CLASSES, "LEVEL_CLASSES")
 
 
 @bp.app_context_processor
@@ -32,7 +35,7 @@ def _panel():
         return data
 
     return {"clock_panel": clock_panel, "EVENT_LABELS": EVENT_LABELS, "STAGE_LABELS": STAGE_LABELS,
-            "LEVEL_LABELS": LEVEL_LABELS, "LEVEL_CLASSES": LEVEL_CLASSES, "BASIS_LABELS": BASIS_LABELS,
+            "BASIS_LABELS": BASIS_LABELS,
             "REQUEST_LABELS": requests.KIND_LABELS,
             "me_user": current_user.user if current_user.is_authenticated else None}
 

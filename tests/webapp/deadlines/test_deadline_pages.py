@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from models.deadlines import ClockRequest, Urge
 from models.items import ItemKind
 from models.notifications import Notification
+from models.subjects import Subject
 from tests.factories import finish, make_item, open_work
 from tests.webapp.helpers import post_form
 from workflows.calendar import local_day
@@ -127,3 +128,17 @@ def test_monitoring_pages_by_role(db, org, as_user):
     assert coordinator.get("/deadlines/escalations").status_code == 403
     assert as_user(org.leader).get("/deadlines/escalations").status_code == 200
     assert db.scalar(select(func.count()).select_from(Notification)) >= 1
+
+
+def test_board_shows_colour_levels_of_open_subjects(db, org, as_user):
+    """The level badge macro is imported without context: its labels and classes must be template globals."""
+    item = assigned(db, org)
+    row = db.scalar(select(Subject).where(Subject.family == "instructed_item", Subject.subject_id == item.id))
+    row.level = item.level = "orange"
+    row.deadline_at = NOW - timedelta(hours=1)
+    db.flush()
+    response = as_user(org.coordinator).get("/deadlines/board")
+    assert response.status_code == 200
+    assert 'level-badge" title="督办等级">超期</span>' in response.get_data(as_text=True)
+    item_page = as_user(org.coordinator).get(f"/items/{item.id}").get_data(as_text=True)
+    assert 'level-badge" title="督办等级">超期</span>' in item_page
