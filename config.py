@@ -31,6 +31,8 @@ class Config:
     SMTP_PORT = _int("SMTP_PORT", 25)
     SMTP_SENDER = os.environ.get("SMTP_SENDER", "duban@localhost")
     SCHEDULER_INTERVAL_SECONDS = _int("SCHEDULER_INTERVAL_SECONDS", 60)
+    # One JSON line per abnormal web-worker exit, written by deploy/gunicorn.conf.py, shown as 运行故障.
+    WORKER_EXIT_LOG = os.environ.get("WORKER_EXIT_LOG", str(BASE_DIR / "instance" / "worker-exits.jsonl"))
     # Petitions (信访工作条例 2022): days to tell the petitioner it is accepted, to conclude, the longest
     # extension; rectification and re-check after a failed callback; repeat-detection window; callback sample.
     PETITION_ACCEPT_DAYS = _int("PETITION_ACCEPT_DAYS", 15)

@@ -37,7 +37,8 @@ BLUEPRINTS = [
     ("webapp.assets", ()), ("webapp.auth.views", ()), ("webapp.work.common", ("views", "actions", "bulk", "export")),
     ("webapp.items.views", ()), ("webapp.attachments.views", ()), ("webapp.users.views", ()),
     ("webapp.petitions.views", ()), ("webapp.api.views", ()), ("webapp.notifications.views", ()),
-    ("webapp.deadlines.common", ("views", "board", "orders")), ("webapp.admin.common", ("views", "rules")),
+    ("webapp.deadlines.common", ("views", "board", "orders")),
+    ("webapp.admin.common", ("views", "rules", "worker_exits")),
     ("webapp.cases.common", ("views", "reports")), ("webapp.referrals.views", ()), ("webapp.bulletins.views", ()),
 ]
 
