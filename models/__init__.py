@@ -8,6 +8,7 @@ from models import (  # noqa: F401
     counters,
     deadlines,
     engine,
+    inspections,
     items,
     notifications,
     org,

@@ -19,6 +19,9 @@ class Role(enum.StrEnum):
     LEADER = "leader"  # 局领导
     SECTION_OFFICER = "section_officer"  # 法制科 / 督察科 科员
     SYSTEM_ADMIN = "system_admin"  # 系统管理员
+    INSPECTION_LEAD = "inspection_lead"  # 三级督察负责人 (the squad leader in charge, named by the bureau)
+    SQUAD_INSPECTOR = "squad_inspector"  # 三级督察员 (inspects their own squad)
+    GUEST_REVIEWER = "guest_reviewer"  # 外部评查人员 (区司法局, 司法所, 法律顾问: their round only)
 
 
 ROLE_LABELS = {
@@ -28,6 +31,9 @@ ROLE_LABELS = {
     Role.LEADER: "局领导",
     Role.SECTION_OFFICER: "科室人员",
     Role.SYSTEM_ADMIN: "系统管理员",
+    Role.INSPECTION_LEAD: "三级督察负责人",
+    Role.SQUAD_INSPECTOR: "三级督察员",
+    Role.GUEST_REVIEWER: "外部评查人员",
 }
 
 

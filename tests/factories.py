@@ -142,3 +142,40 @@ def finish(db: Session, *, actor: User, now: datetime, task_uuid: str, values: d
     target = next(s for s in (subject, item, case, petition, referral) if s is not None)
     return complete.complete(db, actor=actor, now=now, family=family_of(target), subject_id=target.id,
                              task_uuid=task_uuid, values=values)
+
+
+def make_templates(db: Session) -> dict:
+    """The standard inspection templates (案卷评查, 全过程记录, 公示, 专项行动, 队伍管理) by code."""
+    from workflows.inspections import catalogue, templates
+
+    return {t["code"]: templates.create_template(db, actor=None, now=NOW, code=t["code"], name=t["name"],
+                                                 area=t["area"], target_kind=t["target_kind"], items=t["items"])
+            for t in catalogue.STANDARD}
+
+
+def make_case_files(db: Session, squad: Squad, count: int, *, decided_on=None, handler: User | None = None,
+                    prefix: str = "CF") -> list:
+    """Case files of the register for a squad, decided in October 2026 unless told."""
+    from datetime import date
+
+    from models.inspections import CaseFile
+
+    rows = [CaseFile(case_number=f"{prefix}{squad.id:02d}{n:05d}", squad_id=squad.id,
+                     handler_name=handler.name if handler else "张三", handler_id=handler.id if handler else None,
+                     case_type="违法搭建", legal_review=n % 5 == 0, decided_on=decided_on or date(2026, 10, 1 + n % 28),
+                     penalty_amount=1000 + n, status="已结案") for n in range(count)]
+    db.add_all(rows)
+    db.flush()
+    return rows
+
+
+def make_round(db: Session, org: Org, template, *, tier: str = "bureau", now: datetime = NOW,
+               squads=None, actor: User | None = None, task_id=None, period=None):
+    """An inspection round opened by the inspection section (or a squad inspector on squad A's own round)."""
+    from workflows.inspections import rounds
+
+    spec = rounds.Opening(template_id=template.id, tier=tier, owner_section_id=org.inspection.id,
+                          squad_id=org.squad_a.id if tier == "squad" else None,
+                          squad_ids=[s.id for s in (squads or [org.squad_a, org.squad_b])], sample_size=2,
+                          task_id=task_id, period=period)
+    return rounds.open_round(db, actor=actor or (None if tier == "squad" else org.officer), now=now, spec=spec)

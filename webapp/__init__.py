@@ -40,6 +40,7 @@ BLUEPRINTS = [
     ("webapp.deadlines.common", ("views", "board", "orders")),
     ("webapp.admin.common", ("views", "rules", "worker_exits")),
     ("webapp.cases.common", ("views", "reports")), ("webapp.referrals.views", ()), ("webapp.bulletins.views", ()),
+    ("webapp.inspections.common", ("views", "review_views", "findings", "reports", "setup", "ledger")),
 ]
 
 

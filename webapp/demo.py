@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from models.engine import WorkItem
 from models.items import FAMILY_INSTRUCTED, ItemKind, SupervisedItem
 from models.org import Role, Section, Squad, User
-from webapp import demo_cases, demo_deadlines, demo_petitions
+from webapp import demo_cases, demo_deadlines, demo_inspections, demo_petitions
 from workflows import steps
 from workflows.items import operations
 from workflows.tasks import complete
@@ -177,6 +177,7 @@ def load(db: Session, now: datetime, item_count: int = 200, petition_matters: in
         demo_deadlines.load(db, now, org, rng),
         demo_cases.load(db, now, org),
         demo_petitions.load_petitions(db, now, org, matters=petition_matters),
+        demo_inspections.load(db, now, org),
     ]
     demo_deadlines.mark_old_read(db, now)
     closed = db.scalar(select(func.count(SupervisedItem.id)).where(SupervisedItem.status == "closed"))

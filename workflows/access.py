@@ -11,7 +11,8 @@ SEES_ALL = {Role.COORDINATOR, Role.LEADER}
 SQUAD_ROLES = {Role.SQUAD_LEADER, Role.SQUAD_MEMBER}
 GROUP_ROLES = {
     "coordination": {Role.COORDINATOR}, "leader": {Role.LEADER}, "squad": SQUAD_ROLES,
-    "section": {Role.SECTION_OFFICER},  # a section named by work_item.section_id (legal, inspection)
+    # a section named by work_item.section_id (legal, inspection; the coordination section owns some inspections)
+    "section": {Role.SECTION_OFFICER, Role.COORDINATOR},
 }
 GROUP_LABELS = {"coordination": "协调科", "leader": "局领导", "squad": "承办中队", "section": "责任科室"}
 
@@ -57,6 +58,8 @@ def my_work_query(user: User) -> Select:
     if not group:
         return query.where(false())
     query = query.where(WorkItem.step_group.in_(group))
+    if "section" in group:  # a section's steps only for the people of that section
+        query = query.where(or_(WorkItem.step_group != "section", WorkItem.section_id == user.section_id))
     mine_or_open = or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == user.id)
     if user.has(*SQUAD_ROLES):
         query = query.where(WorkItem.squad_id == user.squad_id)

@@ -23,6 +23,7 @@ from models.engine import ProcessInstance, WorkItem
 from workflows import engine, families, notifications, retry
 from workflows.deadlines import ladder
 from workflows.deadlines.recompute import recompute_provisional
+from workflows.inspections import rounds as inspection_rounds
 from workflows.tasks import lifecycle, notes
 
 log = logging.getLogger(__name__)
@@ -36,11 +37,12 @@ class TickResult:
     alerts: int = 0
     recomputed: int = 0
     emails: int = 0
+    rounds: int = 0
     failures: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"计时器 {self.timers}，预警/提醒 {self.alerts}，重算期限 {self.recomputed}，邮件 {self.emails}，"
-                f"失败 {len(self.failures)}")
+                f"开启检查 {self.rounds}，失败 {len(self.failures)}")
 
 
 def _fire_instance(session: Session, instance_id: int, now: datetime) -> bool:
@@ -165,10 +167,20 @@ def tick(new_session: Callable[[], Session], now: datetime, *, mailer: notificat
             lambda i, f=fam.name: f"item:{f}:{i}",
             lambda i, f=fam.name: (lambda s: ladder.process_subject(s, f, i, now)), *args)
     _run_one(new_session, "follow-ups", lambda s: notes.remind_due(s, now) >= 0, now, known, result)
+    _open_rounds(new_session, now, result, known)
     _recompute(new_session, now, result, known)
     if mailer is not None:
         result.emails = notifications.send_pending_email(new_session, mailer, now)
     return result
+
+
+def _open_rounds(new_session, now: datetime, result: TickResult, known: set[str]) -> None:
+    """The annual task list's rounds of the current periods, each opened exactly once (workflows.inspections)."""
+    def job(session: Session) -> bool:
+        result.rounds = inspection_rounds.open_due(session, now)
+        return True
+
+    _run_one(new_session, "inspection-rounds", job, now, known, result)
 
 
 def _recompute(new_session, now: datetime, result: TickResult, known: set[str]) -> None:

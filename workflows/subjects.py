@@ -53,7 +53,7 @@ def rebuild(session: Session, now: datetime, *, missing_only: bool = True, batch
     """Project every subject of every family (only those without a row when `missing_only`); returns count."""
     done = 0
     for fam in families.all_families():
-        query = select(fam.model).order_by(fam.model.id)
+        query = select(fam.model).where(fam.model.number.is_not(None)).order_by(fam.model.id)  # registered ones
         if missing_only:
             query = query.where(fam.model.id.not_in(select(Subject.subject_id).where(Subject.family == fam.name)))
         for subject in session.scalars(query.execution_options(yield_per=batch)):

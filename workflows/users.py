@@ -42,9 +42,20 @@ def _require_admin(actor: User) -> None:
         raise PermissionDenied("只有系统管理员可以管理用户")
 
 
+def _check_inspection_roles(data: UserData) -> None:
+    """三级督察: the bureau names a squad leader in charge and squad inspectors from the squad's own people."""
+    if data.has(Role.INSPECTION_LEAD) and not data.has(Role.SQUAD_LEADER):
+        raise InvalidInput("三级督察负责人须由中队长担任", "roles")
+    if data.has(Role.SQUAD_INSPECTOR) and not data.has(*SQUAD_ROLES):
+        raise InvalidInput("三级督察员须为本中队的中队长或队员", "roles")
+    if data.has(Role.GUEST_REVIEWER) and len(data.roles) > 1:
+        raise InvalidInput("外部评查人员账号不能兼任其他角色", "roles")
+
+
 def _check_unit(session: Session, data: UserData) -> None:
     if not data.roles:
         raise InvalidInput("请至少选择一个角色", "roles")
+    _check_inspection_roles(data)
     if data.has(*SQUAD_ROLES) and data.has(*SECTION_ROLES):
         raise InvalidInput("中队角色和科室角色不能同时担任（所属单位只能有一个）", "roles")
     if data.has(*SQUAD_ROLES):

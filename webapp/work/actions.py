@@ -106,7 +106,7 @@ def complete_step(family: str, subject_id: int, task_uuid: str):
     except InvalidInput as exc:
         return _refused(family, subject_id, task_uuid, form, exc)
     db.commit()
-    flash(f"“{step_name}”已办理：{found.current_step_name}" if found.status == "open" else f"{found.number} 已办结",
+    flash(f"“{step_name}”已办理：{found.current_step_name}" if found.status != "closed" else f"{found.number} 已办结",
           "success")
     return redirect(subjects.url_for_subject(family, found.id))
 

@@ -69,7 +69,7 @@ class Family:
 
 _FAMILIES: dict[str, Family] = {}
 _BUILTIN = ("workflows.items.family", "workflows.petitions.family", "workflows.cases.family",
-            "workflows.referrals.family")
+            "workflows.referrals.family", "workflows.inspections.family")
 
 
 def register(family: Family) -> Family:

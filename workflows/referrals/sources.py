@@ -56,4 +56,16 @@ def resolve(session: Session, family: str, subject_id: int, label: str = "") -> 
         return known
     if family in (FAMILY_INSTRUCTED, FAMILY_MAJOR_CASE) or not _has_trace(session, family, subject_id):
         raise NotFound("移送来源不存在")
-    return Source(family, subject_id, label.strip()[:250] or f"{family} #{subject_id}")
+    squad_id, handler_id = _responsible(session, family, subject_id)
+    return Source(family, subject_id, label.strip()[:250] or f"{family} #{subject_id}", squad_id, handler_id)
+
+
+def _responsible(session: Session, family: str, subject_id: int) -> tuple[int | None, int | None]:
+    """The squad and handler a family's descriptor names for the subject (the referral's default target)."""
+    from workflows import families
+
+    fam = families.find(family)
+    subject = session.get(fam.model, subject_id) if fam is not None else None
+    if subject is None:
+        return None, None
+    return fam.squad_of(subject), fam.handler_of(subject)

@@ -1,0 +1,167 @@
+"""Routine supervision through the client: a round walked on its pages (plan, sample, assign with a guest reviewer,
+the guest's score sheet, confirm, rectify, verify), guest confinement, and every page answering."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from models.attachments import Attachment
+from models.inspections import Finding, RoundReviewer
+from models.org import Role, User
+from tests.conftest import PASSWORD
+from tests.factories import make_case_files, make_item, make_round, make_templates, open_work
+from tests.webapp.helpers import post_form
+
+
+def _work(db, subject, step):
+    return next(w for w in open_work(db, subject) if w.step == step)
+
+
+def _step(client, db, subject, step, data, family="inspection_round", page=None):
+    work = _work(db, subject, step)
+    page = page or f"/inspections/{subject.id}"
+    values = {f"{step}-{k}": v for k, v in data.items()}
+    resp = post_form(client, page, f"/s/{family}/{subject.id}/steps/{work.task_uuid}", values)
+    db.expire_all()  # the app wrote through its own session
+    return resp
+
+
+def _login_guest(client, username, password):
+    client.get("/logout")
+    with client.session_transaction() as s:
+        s.clear()
+    html = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def setup(db, org):
+    templates = make_templates(db)
+    make_case_files(db, org.squad_a, 4, handler=org.a_member)
+    make_case_files(db, org.squad_b, 4)
+    rnd = make_round(db, org, templates["case_review"])
+    other = make_round(db, org, templates["publicity"])
+    return rnd, other
+
+
+def test_round_walked_on_its_pages_with_a_guest_reviewer(db, org, as_user, client, setup):
+    rnd, other = setup
+    officer = as_user(org.officer)
+    page = officer.get(f"/inspections/{rnd.id}")
+    assert page.status_code == 200 and "制定检查计划" in page.get_data(as_text=True)
+    resp = _step(officer, db, rnd, "plan", {"scope": "10月案卷", "squad_ids": [org.squad_a.id, org.squad_b.id],
+                                            "sample_size": "1"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+    assert _step(officer, db, rnd, "sample", {"seed": "7"}).status_code == 302
+    assert len(rnd.targets) == 2
+    resp = post_form(officer, f"/inspections/{rnd.id}", f"/inspections/{rnd.id}/guests",
+                     {"name": "李律师", "organisation": "legal_adviser"})
+    html = resp.get_data(as_text=True)
+    username, password = re.search(r"用户名 <code>([^<]+)</code>，初始密码 <code>([^<]+)</code>", html).groups()
+    assert _step(officer, db, rnd, "assign", {"reviewer_ids": []}).status_code == 302
+    guest = db.scalar(select(User).where(User.username == username))
+    assert guest.has(Role.GUEST_REVIEWER) and {t.reviewer_id for t in rnd.targets} == {guest.id}
+
+    assert _login_guest(client, username, password).status_code == 302
+    assert client.get(f"/inspections/{rnd.id}").status_code == 200
+    assert client.get(f"/inspections/{other.id}").status_code == 404, "a guest sees only their round"
+    item = make_item(db, org)
+    assert client.get(f"/items/{item.id}").status_code in (403, 404)
+    assert client.get("/inspections/findings").status_code == 200
+    listed = client.get("/inspections").get_data(as_text=True)
+    assert rnd.number in listed and other.number not in listed
+    target = rnd.targets[0]
+    items = rnd.template_version.items
+    form = {f"item_{i.id}": "pass" for i in items if i.method == "pass_fail"}
+    bad = post_form(client, f"/inspections/{rnd.id}/targets/{target.id}/review",
+                    f"/inspections/{rnd.id}/targets/{target.id}/review",
+                    {**form, "p0_category": f"{items[0].id}:事实不清", "p0_text": ""})
+    assert bad.status_code == 400 and "请填写描述" in bad.get_data(as_text=True)
+    ok = post_form(client, f"/inspections/{rnd.id}/targets/{target.id}/review",
+                   f"/inspections/{rnd.id}/targets/{target.id}/review",
+                   {**form, "p0_category": f"{items[0].id}:事实不清", "p0_text": "现场照片与笔录时间不符",
+                    "p0_video": "https://video.example/1", "p0_video_at": "00:03:10",
+                    "p0_files": (io.BytesIO(b"jpeg"), "现场.jpg")}, content_type="multipart/form-data")
+    assert ok.status_code == 302, ok.get_data(as_text=True)[:1500]
+    second = rnd.targets[1]
+    assert post_form(client, f"/inspections/{rnd.id}/targets/{second.id}/review",
+                     f"/inspections/{rnd.id}/targets/{second.id}/review", form).status_code == 302
+    db.expire_all()
+    finding = db.scalar(select(Finding).where(Finding.round_id == rnd.id))
+    assert float(finding.deduction) == 5.0 and float(target.score) == 95.0
+    assert db.scalar(select(Attachment).where(Attachment.family == "finding", Attachment.subject_id == finding.id))
+
+    officer = as_user(org.officer)
+    assert _step(officer, db, rnd, "review", {"opinion": ""}).status_code == 302
+    assert _step(officer, db, rnd, "confirm", {"opinion": "确认"}).status_code == 302
+    db.refresh(guest)
+    assert not guest.active, "the guest account ends with the round's review"
+    assert db.scalar(select(RoundReviewer.expires_at).where(RoundReviewer.user_id == guest.id)) is not None
+    assert _login_guest(client, username, password).status_code == 200  # refused
+
+    squad = as_user(org.a_leader)
+    fpage = f"/inspections/findings/{finding.id}"
+    assert squad.get(fpage).status_code == 200
+    assert _step(squad, db, finding, "rectify", {"measures": "已重新制作笔录"}, "finding", fpage).status_code == 302
+    assert as_user(org.b_leader).get(fpage).status_code == 404, "another squad's finding is hidden"
+    officer = as_user(org.officer)
+    assert _step(officer, db, finding, "verify", {"verdict": "pass"}, "finding", fpage).status_code == 302
+    db.refresh(rnd)
+    assert finding.status == "closed" and rnd.status == "closed"
+    report = officer.get(f"/inspections/{rnd.id}/report").get_data(as_text=True)
+    assert "现场照片与笔录时间不符" in report
+    docx = officer.get(f"/inspections/{rnd.id}/report.docx")
+    assert docx.status_code == 200 and docx.data[:2] == b"PK"
+    coordinator = as_user(org.coordinator)
+    assert "转追责" in coordinator.get(fpage).get_data(as_text=True)
+    refer = coordinator.get(f"/referrals/new?family=finding&subject_id={finding.id}")
+    assert refer.status_code == 200 and "现场.jpg" in refer.get_data(as_text=True)
+
+
+PAGES = ["/inspections", "/inspections/findings", "/inspections/tasks", "/inspections/templates",
+         "/inspections/register", "/inspections/figures", "/inspections/training",
+         "/inspections/ledger?squad={squad}&period=2026-Q4", "/inspections/ledger.xlsx?squad={squad}&period=2026-11",
+         "/inspections/new", "/inspections/tasks/2026.xlsx", "/inspections/register/sample.xlsx",
+         "/inspections/templates/{template}", "/inspections/{round}/report"]
+BUREAU_ONLY = ["/inspections/tasks", "/inspections/templates", "/inspections/register", "/inspections/figures"]
+
+
+def test_pages_answer_for_the_inspection_section_and_refuse_squad_members(db, org, as_user, setup):
+    rnd, _ = setup
+    client = as_user(org.officer)
+    for path in PAGES:
+        resp = client.get(path.format(squad=org.squad_a.id, template=rnd.template_version.template_id, round=rnd.id))
+        assert resp.status_code == 200, (path, resp.get_data(as_text=True)[:1000])
+    member = as_user(org.a_member)
+    for path in BUREAU_ONLY:
+        assert member.get(path).status_code == 403, path
+    assert member.get(f"/inspections/{rnd.id}").status_code == 404
+
+
+def test_monthly_bulletin_has_the_inspection_section(db, org, as_user, setup):
+    html = as_user(org.coordinator).get("/bulletins?month=2026-11").get_data(as_text=True)
+    assert 'id="bulletin-inspections"' in html and org.squad_a.name in html
+
+
+def test_squad_ledger_is_the_squads_own(db, org, as_user):
+    inspector = org.a_member
+    inspector.roles = [Role.SQUAD_MEMBER, Role.SQUAD_INSPECTOR]
+    db.flush()
+    client = as_user(inspector)
+    assert client.get(f"/inspections/ledger?squad={org.squad_a.id}&period=2026-11").status_code == 200
+    assert client.get(f"/inspections/ledger?squad={org.squad_b.id}&period=2026-11").status_code == 404
+    assert client.get(f"/inspections/ledger?squad={org.squad_a.id}&period=2026-13").status_code == 400
+
+
+def test_phone_layout_of_the_finding_page_has_the_viewport(db, org, as_user, setup):
+    html = as_user(org.a_leader).get("/inspections/findings").get_data(as_text=True)
+    assert 'name="viewport" content="width=device-width' in html and "table-responsive" in html
+
+
+def test_login_password_fixture_unchanged():
+    assert PASSWORD
