@@ -1,8 +1,8 @@
 """routine supervision: annual task list, versioned inspection templates, rounds, targets, reviewers,
 findings (rectified as a family), the case-file register and its imports, training sessions
 
-Revision ID: 0009_inspections
-Revises: 0008_toolkit
+Revision ID: 0010_inspections
+Revises: 0009_search_trigram
 Create Date: 2026-12-03 12:00:56.084911
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import models
 
 
-revision = '0009_inspections'
-down_revision = '0008_toolkit'
+revision = '0010_inspections'
+down_revision = '0009_search_trigram'
 branch_labels = None
 depends_on = None
 
