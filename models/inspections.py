@@ -44,10 +44,9 @@ FREQUENCIES = {"monthly": "每月", "quarterly": "每季度", "half_yearly": "�
 METHODS = {"deduct": "按问题扣分（封顶）", "pass_fail": "合格/不合格", "scale": "等级评分"}
 TARGET_KINDS = {"case_file": "执法案卷", "squad": "中队", "person": "人员", "place": "点位"}
 TIERS = {"bureau": "局级检查", "squad": "三级督察"}
-ROUND_STATUSES = {"planning": "计划", "sampling": "抽样", "assigning": "分配评查人员", "reviewing": "评查中",
+ROUND_STAGES = {"planning": "计划", "sampling": "抽样", "assigning": "分配评查人员", "reviewing": "评查中",
                   "confirming": "待确认", "rectifying": "整改中", "closed": "已完成"}
-FINDING_STATUSES = {"draft": "待确认", "dismissed": "不予确认", "rectifying": "整改中", "verifying": "待验收",
-                    "closed": "已销号"}
+FINDING_STATUSES = {"draft": "待确认", "dismissed": "不予确认", "open": "整改中", "closed": "已销号"}
 REVIEWER_ORGS = {"internal": "局内", "justice_bureau": "区司法局", "justice_office": "司法所",
                  "legal_adviser": "法律顾问"}
 
@@ -165,7 +164,8 @@ class InspectionRound(ClockMixin, Base):
     __table_args__ = (
         UniqueConstraint("task_id", "period", name="task_period"),  # the scheduler opens a period once
         CheckConstraint(_in("tier", TIERS), name="tier_values"),
-        CheckConstraint(_in("status", ROUND_STATUSES), name="status_values"),
+        CheckConstraint("status IN ('open', 'closed')", name="status_values"),
+        CheckConstraint(_in("stage", ROUND_STAGES), name="stage_values"),
         CheckConstraint("tier != 'squad' OR squad_id IS NOT NULL", name="squad_round_has_squad"),
         CheckConstraint("tier != 'bureau' OR owner_section_id IS NOT NULL", name="bureau_round_has_owner"),
     )
@@ -186,7 +186,8 @@ class InspectionRound(ClockMixin, Base):
     sample_size: Mapped[int] = mapped_column(Integer, default=0)
     seed: Mapped[int | None] = mapped_column(Integer)
     include_reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(16), default="planning", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # its own steps (the toolkit)
+    stage: Mapped[str] = mapped_column(String(16), default="planning", index=True)  # incl. its rectification
     current_step_name: Mapped[str] = mapped_column(String(64), default="")
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -202,8 +203,8 @@ class InspectionRound(ClockMixin, Base):
     targets: Mapped[list[RoundTarget]] = relationship(back_populates="round", order_by="RoundTarget.seq")
 
     @property
-    def status_label(self) -> str:
-        return ROUND_STATUSES[self.status]
+    def stage_label(self) -> str:
+        return ROUND_STAGES[self.stage]
 
     @property
     def tier_label(self) -> str:

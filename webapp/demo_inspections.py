@@ -162,7 +162,7 @@ class _Walker:
         drafts = self.db.scalars(select(Finding.id).where(Finding.round_id == rnd.id, Finding.status == "draft")).all()
         dismissed = [i for i in drafts if self.rng.random() < 0.1]
         _do(self.db, rnd, FAMILY_ROUND, step, actor, {"dismissed": dismissed, "opinion": "经核实予以确认"}, at)
-        for f in self.db.scalars(select(Finding).where(Finding.round_id == rnd.id, Finding.status == "rectifying")):
+        for f in self.db.scalars(select(Finding).where(Finding.round_id == rnd.id, Finding.status == "open")):
             self.rectify(rnd, f, actor if rnd.tier == "squad" else self.owner(rnd))
 
     def rectify(self, rnd: InspectionRound, f: Finding, verifier: User) -> None:

@@ -91,7 +91,7 @@ def review_target(round_id: int, target_id: int):
             return redirect(url_for("inspections.show", round_id=rnd.id))
     return render_template("inspections/review.html", rnd=rnd, target=target, items=rnd.template_version.items,
                            rows=range(PROBLEM_ROWS), error=error, form=request.form,
-                           closed=rnd.status != "reviewing" or target.reviewed_at is not None), 400 if error else 200
+                           closed=rnd.stage != "reviewing" or target.reviewed_at is not None), 400 if error else 200
 
 
 class _Files:

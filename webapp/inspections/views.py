@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models.inspections import (
     FAMILY_ROUND,
-    ROUND_STATUSES,
+    ROUND_STAGES,
     Finding,
     InspectionRound,
     InspectionTemplate,
@@ -35,15 +35,15 @@ from workflows.tasks.access import visible
 def index():
     db, me = session(), actor()
     query = access.round_scope(me, select(InspectionRound))
-    status = request.args.get("status")
-    if status in ROUND_STATUSES:
-        query = query.where(InspectionRound.status == status)
+    stage = request.args.get("stage")
+    if stage in ROUND_STAGES:
+        query = query.where(InspectionRound.stage == stage)
     if request.args.get("tier") in ("bureau", "squad"):
         query = query.where(InspectionRound.tier == request.args["tier"])
     found = paginate(db, query, InspectionRound.opened_at.desc(), unique=InspectionRound.id.desc())
     stats = figures.progress(db, [r.id for r in found.rows], datetime.now(UTC))
     return render_template("inspections/index.html", rounds=found.rows, stats=stats, total=found.total,
-                           page=found.page, pages=found.pages, statuses=ROUND_STATUSES, me=me,
+                           page=found.page, pages=found.pages, stages=ROUND_STAGES, me=me,
                            may_open=access.may_open_bureau_round(me) or access.is_squad_inspector(me))
 
 
@@ -103,8 +103,8 @@ def render_round(rnd: InspectionRound, failed=None, status: int = 200, new_guest
     db, me = session(), actor()
     findings = list(db.scalars(select(Finding).where(Finding.round_id == rnd.id).order_by(Finding.target_id,
                                                                                        Finding.id)))
-    reviewing = rnd.status == "reviewing"
-    assigning = rnd.status == "assigning" and rnd.tier == "bureau" and not access.is_guest(me)
+    reviewing = rnd.stage == "reviewing"
+    assigning = rnd.stage == "assigning" and rnd.tier == "bureau" and not access.is_guest(me)
     return render_template(
         "inspections/show.html", rnd=rnd, findings=findings, reviewers=review.reviewers(db, rnd.id),
         progress=figures.progress(db, [rnd.id], datetime.now(UTC))[rnd.id], me=me, reviewing=reviewing,
@@ -135,7 +135,7 @@ def show(round_id: int):
 def invite(round_id: int):
     db, me = session(), actor()
     rnd = visible_round(round_id, lock=True)
-    if rnd.status != "assigning" or not access.may_open_bureau_round(me) or access.is_guest(me):
+    if rnd.stage != "assigning" or not access.may_open_bureau_round(me) or access.is_guest(me):
         abort(403, "只有责任科室在分配评查人员阶段可以邀请外部评查人员")
     form = GuestForm(request.form)
     if not form.validate():

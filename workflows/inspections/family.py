@@ -19,10 +19,10 @@ ROUND_DAYS = {0: 20, 1: 10}  # working days: a bureau round, a squad's own round
 ROUND_STEP_DAYS = {"plan": 2, "sample": 2, "assign": 3, "confirm": 3, "plan_squad": 3, "confirm_squad": 3}
 RECTIFY_TOTAL_DAYS = 30
 RECTIFY_STEP_DAYS = {"rectify": 10, "verify": 5, "verify_squad": 5}
-ROUND_STEP_STATUS = {"plan": "planning", "plan_squad": "planning", "sample": "sampling", "assign": "assigning",
+ROUND_STEP_STAGE = {"plan": "planning", "plan_squad": "planning", "sample": "sampling", "assign": "assigning",
                      "review": "reviewing", "review_squad": "reviewing", "confirm": "confirming",
                      "confirm_squad": "confirming"}
-OPEN_FINDINGS = ("rectifying", "verifying")
+OPEN_FINDINGS = ("open",)
 
 
 def open_findings(session: Session, round_id: int) -> int:
@@ -33,23 +33,20 @@ def open_findings(session: Session, round_id: int) -> int:
 def _round_advanced(session: Session, rnd: InspectionRound, snapshot, now: datetime) -> None:
     if snapshot.completed:
         busy = open_findings(session, rnd.id)
-        rnd.status = "rectifying" if busy else "closed"
-        rnd.closed_at = None if busy else now
+        rnd.stage = "rectifying" if busy else "closed"  # status is "closed": the round's own steps are done
         rnd.current_step_name = "整改中" if busy else "已完成"
         return
     steps = [s.step for s in snapshot.ready]
-    rnd.status = next((ROUND_STEP_STATUS[s] for s in steps if s in ROUND_STEP_STATUS), rnd.status)
+    rnd.stage = next((ROUND_STEP_STAGE[s] for s in steps if s in ROUND_STEP_STAGE), rnd.stage)
 
 
 def _finding_advanced(session: Session, finding: Finding, snapshot, now: datetime) -> None:
     if not snapshot.completed:
-        steps = {s.step for s in snapshot.ready}
-        finding.status = "rectifying" if "rectify" in steps else "verifying"
         return
     rnd = finding.round
     session.flush()
-    if rnd.status == "rectifying" and open_findings(session, rnd.id) == 0:
-        rnd.status, rnd.closed_at, rnd.current_step_name = "closed", now, "已完成"
+    if rnd.stage == "rectifying" and open_findings(session, rnd.id) == 0:
+        rnd.stage, rnd.closed_at, rnd.current_step_name = "closed", now, "已完成"
         subjects.project(session, ROUND, rnd, now)
 
 

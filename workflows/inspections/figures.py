@@ -14,7 +14,7 @@ from models.inspections import Finding, InspectionRound, RoundTarget
 from models.org import Squad
 from workflows.petitions import months
 
-CONFIRMED = ("rectifying", "verifying", "closed")
+CONFIRMED = ("open", "closed")
 
 
 @dataclass

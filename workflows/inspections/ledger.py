@@ -85,7 +85,7 @@ def export(book: Ledger) -> bytes:
     sheet.append(["编号", "名称", "检查表", "开启时间", "状态"])
     for r in book.rounds:
         sheet.append([r.number, r.title, r.template_version.template.name,
-                      r.opened_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d"), r.status_label])
+                      r.opened_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d"), r.stage_label])
     sheet.append(["二、发现问题及整改"])
     sheet.append(["编号", "层级", "问题类别", "问题描述", "扣分", "确认日期", "整改情况", "状态", "退回次数"])
     for f in book.findings:

@@ -157,7 +157,7 @@ def submit(session: Session, *, actor: User, now: datetime, target_id: int, shee
     """Score one target (once); every problem becomes a draft finding with its capped deduction."""
     target = target_for_review(session, actor, target_id)
     rnd = target.round
-    if rnd.status != "reviewing":
+    if rnd.stage != "reviewing":
         raise PermissionDenied("本轮次当前不在评查阶段")
     if target.reviewed_at is not None:
         raise Conflict("该对象已提交评查结果，不能重复提交")

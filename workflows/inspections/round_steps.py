@@ -108,7 +108,7 @@ def confirm_findings(session: Session, *, actor: User, now: datetime, rnd: Inspe
         review.rescore(session, target)
     kept = [f for f in drafts if f.id not in dismissed]
     for f in kept:
-        f.status, f.confirmed_at, f.confirmed_by_id, f.clock_rules_at = "rectifying", now, actor.id, now
+        f.status, f.confirmed_at, f.confirmed_by_id, f.clock_rules_at = "open", now, actor.id, now
         f.number = lifecycle.number_for(session, families.get(FAMILY_FINDING), now)
         _start_rectification(session, actor, now, f)
     review.expire_guests(session, rnd, now)

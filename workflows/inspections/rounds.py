@@ -69,7 +69,7 @@ def open_round(session: Session, *, actor: User | None, now: datetime, spec: Ope
         template_version_id=version.id, tier=spec.tier, squad_id=spec.squad_id if spec.tier == "squad" else None,
         owner_section_id=spec.owner_section_id if spec.tier == "bureau" else None, period=period.key,
         period_start=period.start, period_end=period.end, squad_ids=squads, sample_size=spec.sample_size,
-        status="planning", opened_by_id=actor.id if actor else None, opened_at=now, clock_rules_at=now,
+        status="open", stage="planning", opened_by_id=actor.id if actor else None, opened_at=now, clock_rules_at=now,
     )
     calendar = load_calendar(session)
     if spec.due_days:

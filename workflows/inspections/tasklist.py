@@ -76,7 +76,7 @@ def tasks_of(session: Session, year: int) -> list[InspectionTask]:
 def _state(rnd: InspectionRound | None, period: periods.Period, today) -> str:
     if rnd is None:
         return "future" if period.start > today else "missing"
-    if rnd.status == "closed":
+    if rnd.stage == "closed":
         return "done"
     return "overdue" if rnd.deadline_at and local_day(rnd.deadline_at) < today else "open"
 

@@ -112,7 +112,7 @@ def test_round_walked_on_its_pages_with_a_guest_reviewer(db, org, as_user, clien
     officer = as_user(org.officer)
     assert _step(officer, db, finding, "verify", {"verdict": "pass"}, "finding", fpage).status_code == 302
     db.refresh(rnd)
-    assert finding.status == "closed" and rnd.status == "closed"
+    assert finding.status == "closed" and rnd.stage == "closed"
     report = officer.get(f"/inspections/{rnd.id}/report").get_data(as_text=True)
     assert "现场照片与笔录时间不符" in report
     docx = officer.get(f"/inspections/{rnd.id}/report.docx")

@@ -52,28 +52,28 @@ def _to_confirm(db, org, rnd, reviewers):
     _do(db, rnd, "sample", org.officer, {"seed": 42}, NOW + 2 * H)
     assert len(rnd.targets) == 4
     _do(db, rnd, "assign", org.officer, {"reviewer_ids": [u.id for u in reviewers]}, NOW + 3 * H)
-    assert rnd.status == "reviewing"
+    assert rnd.stage == "reviewing"
     _review_all(db, rnd, NOW + 4 * H)
     _do(db, rnd, "review", org.officer, {"opinion": ""}, NOW + 5 * H)
-    assert rnd.status == "confirming"
+    assert rnd.stage == "confirming"
 
 
 def test_bureau_round_pass_path(db, org, bureau_round):
     rnd = bureau_round
-    assert rnd.number.startswith("检查2026-") and rnd.status == "planning"
+    assert rnd.number.startswith("检查2026-") and rnd.stage == "planning"
     _to_confirm(db, org, rnd, [org.officer])
     drafts = list(db.scalars(select(Finding).where(Finding.round_id == rnd.id).order_by(Finding.id)))
     _do(db, rnd, "confirm", org.officer, {"dismissed": [drafts[0].id]}, NOW + 6 * H)
-    assert rnd.status == "rectifying" and drafts[0].status == "dismissed"
+    assert rnd.stage == "rectifying" and drafts[0].status == "dismissed"
     kept = drafts[1:]
-    assert all(f.status == "rectifying" and f.number for f in kept)
+    assert all(f.status == "open" and f.number for f in kept)
     for f in kept:
         squad_actor = org.a_leader if f.squad_id == org.squad_a.id else org.b_leader
         _do(db, f, "rectify", squad_actor, {"measures": "已补签名并组织学习"}, NOW + 7 * H)
-        assert f.status == "verifying"
+        assert f.status == "open" and f.current_step_name == "整改验收"
         _do(db, f, "verify", org.officer, {"verdict": "pass", "opinion": ""}, NOW + 8 * H)
         assert f.status == "closed"
-    assert rnd.status == "closed" and rnd.closed_at == NOW + 8 * H
+    assert rnd.stage == "closed" and rnd.closed_at == NOW + 8 * H
 
 
 def test_return_path_and_review_gate(db, org, bureau_round):
@@ -92,11 +92,11 @@ def test_return_path_and_review_gate(db, org, bureau_round):
     with pytest.raises(InvalidInput):
         _do(db, finding, "verify", org.officer, {"verdict": "return", "opinion": ""}, NOW + 8 * H)
     _do(db, finding, "verify", org.officer, {"verdict": "return", "opinion": "未见整改证据"}, NOW + 8 * H)
-    assert finding.status == "rectifying" and finding.returned_count == 1
-    assert rnd.status == "rectifying"
+    assert finding.status == "open" and finding.returned_count == 1
+    assert rnd.stage == "rectifying"
     _do(db, finding, "rectify", org.a_member, {"measures": "补充证据"}, NOW + 9 * H)
     _do(db, finding, "verify", org.officer, {"verdict": "pass"}, NOW + 10 * H)
-    assert finding.status == "closed" and rnd.status == "closed"
+    assert finding.status == "closed" and rnd.stage == "closed"
 
 
 def test_squad_path(db, org):
@@ -105,7 +105,7 @@ def test_squad_path(db, org):
     inspector.roles = [Role.SQUAD_MEMBER, Role.SQUAD_INSPECTOR]
     db.flush()
     rnd = make_round(db, org, templates["team_management"], tier="squad", actor=inspector)
-    assert rnd.status == "planning" and _step(db, rnd, "plan_squad").assignee_id == inspector.id
+    assert rnd.stage == "planning" and _step(db, rnd, "plan_squad").assignee_id == inspector.id
     _do(db, rnd, "plan_squad", inspector, {"scope": "本中队着装内务", "sample_size": 1}, NOW + H)
     assert [t.squad_id for t in rnd.targets] == [org.squad_a.id]
     _review_all(db, rnd, NOW + 2 * H)
@@ -118,4 +118,4 @@ def test_squad_path(db, org):
     _do(db, finding, "verify_squad", inspector, {"verdict": "return", "opinion": "仍未规范"}, NOW + 6 * H)
     _do(db, finding, "rectify", org.a_member, {"measures": "再次整改"}, NOW + 7 * H)
     _do(db, finding, "verify_squad", inspector, {"verdict": "pass"}, NOW + 8 * H)
-    assert finding.status == "closed" and rnd.status == "closed"
+    assert finding.status == "closed" and rnd.stage == "closed"
