@@ -76,7 +76,7 @@ class InspectionTemplate(Base):
 
 class TemplateVersion(Base):
     __tablename__ = "template_version"
-    __table_args__ = (UniqueConstraint("template_id", "version", name="template_version_no"),)
+    __table_args__ = (UniqueConstraint("template_id", "version", name="uq_template_version_no"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("inspection_template.id"))
@@ -99,7 +99,7 @@ class TemplateItem(Base):
 
     __tablename__ = "template_item"
     __table_args__ = (
-        UniqueConstraint("version_id", "seq", name="version_seq"),
+        UniqueConstraint("version_id", "seq", name="uq_template_item_seq"),
         CheckConstraint(_in("method", METHODS), name="method_values"),
         CheckConstraint("points > 0", name="points_positive"),
         CheckConstraint("method != 'deduct' OR (deduction > 0 AND cap > 0 AND cap <= points)", name="deduct_rule"),
@@ -129,7 +129,7 @@ class InspectionTask(Base):
 
     __tablename__ = "inspection_task"
     __table_args__ = (
-        UniqueConstraint("year", "seq", name="year_seq"),
+        UniqueConstraint("year", "seq", name="uq_inspection_task_year_seq"),
         CheckConstraint(_in("area", AREAS), name="area_values"),
         CheckConstraint(_in("frequency", FREQUENCIES), name="frequency_values"),
         CheckConstraint("due_days > 0 AND sample_size >= 0", name="positive_rules"),
@@ -162,7 +162,8 @@ class InspectionRound(ClockMixin, Base):
 
     __tablename__ = "inspection_round"
     __table_args__ = (
-        UniqueConstraint("task_id", "period", name="task_period"),  # the scheduler opens a period once
+        # the scheduler opens a period once
+        UniqueConstraint("task_id", "period", name="uq_inspection_round_task_period"),
         CheckConstraint(_in("tier", TIERS), name="tier_values"),
         CheckConstraint("status IN ('open', 'closed')", name="status_values"),
         CheckConstraint(_in("stage", ROUND_STAGES), name="stage_values"),
@@ -178,7 +179,7 @@ class InspectionRound(ClockMixin, Base):
     tier: Mapped[str] = mapped_column(String(8), default="bureau")
     owner_section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"))
     squad_id: Mapped[int | None] = mapped_column(ForeignKey("squad.id"), index=True)  # squad-level rounds
-    period: Mapped[str] = mapped_column(String(8))  # 2026-03, 2026-Q1, 2026-H1, 2026, or a day for ad hoc
+    period: Mapped[str] = mapped_column(String(16))  # 2026-03, 2026-Q1, 2026-H1, 2026, or a day for ad hoc
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     scope: Mapped[str] = mapped_column(Text, default="")
@@ -216,7 +217,7 @@ class RoundReviewer(Base):
     and deactivated when the round's review is confirmed)."""
 
     __tablename__ = "round_reviewer"
-    __table_args__ = (UniqueConstraint("round_id", "user_id", name="round_user"),
+    __table_args__ = (UniqueConstraint("round_id", "user_id", name="uq_round_reviewer_user"),
                       CheckConstraint(_in("organisation", REVIEWER_ORGS), name="organisation_values"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -277,8 +278,8 @@ class RoundTarget(Base):
     """A sampled target of a round: a case file, a squad, a person or a place; reviewed by one reviewer."""
 
     __tablename__ = "round_target"
-    __table_args__ = (UniqueConstraint("round_id", "seq", name="round_seq"),
-                      UniqueConstraint("round_id", "case_file_id", name="round_case_file"),
+    __table_args__ = (UniqueConstraint("round_id", "seq", name="uq_round_target_seq"),
+                      UniqueConstraint("round_id", "case_file_id", name="uq_round_target_case_file"),
                       CheckConstraint(_in("kind", TARGET_KINDS), name="kind_values"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

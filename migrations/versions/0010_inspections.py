@@ -52,7 +52,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['owner_section_id'], ['section.id'], name=op.f('fk_inspection_task_owner_section_id_section')),
     sa.ForeignKeyConstraint(['template_id'], ['inspection_template.id'], name=op.f('fk_inspection_task_template_id_inspection_template')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_task')),
-    sa.UniqueConstraint('year', 'seq', name='year_seq')
+    sa.UniqueConstraint('year', 'seq', name='uq_inspection_task_year_seq')
     )
     op.create_table('case_file_import',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -78,7 +78,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_template_version_created_by_id_user')),
     sa.ForeignKeyConstraint(['template_id'], ['inspection_template.id'], name=op.f('fk_template_version_template_id_inspection_template')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_template_version')),
-    sa.UniqueConstraint('template_id', 'version', name='template_version_no')
+    sa.UniqueConstraint('template_id', 'version', name='uq_template_version_no')
     )
     op.create_table('training_session',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -131,7 +131,7 @@ def upgrade() -> None:
     sa.Column('tier', sa.String(length=8), nullable=False),
     sa.Column('owner_section_id', sa.Integer(), nullable=True),
     sa.Column('squad_id', sa.Integer(), nullable=True),
-    sa.Column('period', sa.String(length=8), nullable=False),
+    sa.Column('period', sa.String(length=16), nullable=False),
     sa.Column('period_start', sa.Date(), nullable=False),
     sa.Column('period_end', sa.Date(), nullable=False),
     sa.Column('scope', sa.Text(), nullable=False),
@@ -171,7 +171,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['template_version_id'], ['template_version.id'], name=op.f('fk_inspection_round_template_version_id_template_version')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_round')),
     sa.UniqueConstraint('number', name=op.f('uq_inspection_round_number')),
-    sa.UniqueConstraint('task_id', 'period', name='task_period')
+    sa.UniqueConstraint('task_id', 'period', name='uq_inspection_round_task_period')
     )
     with op.batch_alter_table('inspection_round', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inspection_round_deadline_at'), ['deadline_at'], unique=False)
@@ -199,7 +199,7 @@ def upgrade() -> None:
     sa.CheckConstraint('points > 0', name=op.f('ck_template_item_points_positive')),
     sa.ForeignKeyConstraint(['version_id'], ['template_version.id'], name=op.f('fk_template_item_version_id_template_version')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_template_item')),
-    sa.UniqueConstraint('version_id', 'seq', name='version_seq')
+    sa.UniqueConstraint('version_id', 'seq', name='uq_template_item_seq')
     )
     op.create_table('training_attendee',
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -219,7 +219,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['round_id'], ['inspection_round.id'], name=op.f('fk_round_reviewer_round_id_inspection_round')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_round_reviewer_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_round_reviewer')),
-    sa.UniqueConstraint('round_id', 'user_id', name='round_user')
+    sa.UniqueConstraint('round_id', 'user_id', name='uq_round_reviewer_user')
     )
     with op.batch_alter_table('round_reviewer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_round_reviewer_round_id'), ['round_id'], unique=False)
@@ -246,8 +246,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['round_id'], ['inspection_round.id'], name=op.f('fk_round_target_round_id_inspection_round')),
     sa.ForeignKeyConstraint(['squad_id'], ['squad.id'], name=op.f('fk_round_target_squad_id_squad')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_round_target')),
-    sa.UniqueConstraint('round_id', 'case_file_id', name='round_case_file'),
-    sa.UniqueConstraint('round_id', 'seq', name='round_seq')
+    sa.UniqueConstraint('round_id', 'case_file_id', name='uq_round_target_case_file'),
+    sa.UniqueConstraint('round_id', 'seq', name='uq_round_target_seq')
     )
     with op.batch_alter_table('round_target', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_round_target_case_file_id'), ['case_file_id'], unique=False)
@@ -312,17 +312,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_finding_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_finding_target_id'), ['target_id'], unique=False)
 
-    with op.batch_alter_table('subject', schema=None) as batch_op:
-        batch_op.create_index('ix_subject_search_trgm', ['search_text'], unique=False, postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
-
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('subject', schema=None) as batch_op:
-        batch_op.drop_index('ix_subject_search_trgm', postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
-
     with op.batch_alter_table('finding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_finding_target_id'))
         batch_op.drop_index(batch_op.f('ix_finding_status'))

@@ -50,4 +50,4 @@ def containing(frequency: str, day: date) -> Period | None:
 
 
 def ad_hoc(day: date) -> Period:
-    return Period(day.isoformat()[:8] + "X", f"{day.year}年{day.month}月（专项）", day, day)
+    return Period(day.isoformat(), f"{day.year}年{day.month}月（专项）", day, day)
