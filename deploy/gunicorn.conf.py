@@ -104,6 +104,13 @@ def record(pid: int, status: int, now: datetime, timed_out: bool = False) -> dic
 
 
 def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # prometheus-client's multiprocess mode (webapp/metrics)
+        try:
+            from prometheus_client import multiprocess
+        except ImportError:
+            pass
+        else:
+            multiprocess.mark_process_dead(worker.pid)
     status = _statuses.pop(worker.pid, None)
     if status is None:
         return
