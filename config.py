@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-DEV_SECRET = "dev-secret-change-me"
+MIN_KEY_BYTES = 32
 
 
 def _int(name: str, default: int) -> int:
@@ -16,10 +17,15 @@ def _int(name: str, default: int) -> int:
 
 class Config:
     ENV = os.environ.get("DUBAN_ENV", "development")
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
-    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'duban.db'}")
+    INSTANCE_DIR = os.environ.get("INSTANCE_DIR", str(BASE_DIR / "instance"))
+    # No key ships in the code: development generates one per installation in INSTANCE_DIR (see `settle`);
+    # production must name it in the environment.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    DATABASE_URL = os.environ.get("DATABASE_URL", "")
+    DEFAULT_DATABASE_URL = f"sqlite:///{BASE_DIR / 'instance' / 'duban.db'}"  # development only
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
     MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 20) * 1024 * 1024
+    MAX_UPLOAD_FILES = _int("MAX_UPLOAD_FILES", 10)  # per submission
     ALLOWED_UPLOAD_EXTENSIONS = frozenset(
         os.environ.get(
             "ALLOWED_UPLOAD_EXTENSIONS", "jpg,jpeg,png,gif,pdf,doc,docx,xls,xlsx,txt,mp4,mp3,zip"
@@ -46,18 +52,77 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
     WTF_I18N_ENABLED = False  # use WTForms' own Chinese messages (FlaskForm.Meta.locales), no Flask-Babel
+    # Passwords and log-in (GB/T 22239 8.1.4.1): policy, expiry, argon2id cost, lockout, per-address slowdown.
+    PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 8)
+    PASSWORD_HISTORY = _int("PASSWORD_HISTORY", 5)
+    PASSWORD_MAX_AGE_DAYS = _int("PASSWORD_MAX_AGE_DAYS", 90)
+    ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 2)
+    ARGON2_MEMORY_KIB = _int("ARGON2_MEMORY_KIB", 19456)
+    ARGON2_PARALLELISM = _int("ARGON2_PARALLELISM", 1)
+    LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 5)
+    LOCKOUT_WINDOW_MINUTES = _int("LOCKOUT_WINDOW_MINUTES", 15)
+    LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 30)
+    ADDRESS_FAILURE_LIMIT = _int("ADDRESS_FAILURE_LIMIT", 20)
+    # Audit chain (8.1.4.3): the HMAC key lives outside the database; hmac-sm3 where national algorithms apply.
+    AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+    AUDIT_MAC_ALG = os.environ.get("AUDIT_MAC_ALG", "hmac-sha256")
+    AUDIT_SEAL_FILE = os.environ.get("AUDIT_SEAL_FILE", str(BASE_DIR / "instance" / "audit-seals.jsonl"))
+    AUDIT_SEAL_MINUTES = _int("AUDIT_SEAL_MINUTES", 10)
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 15)
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)  # absolute lifetime of a log-in
+    PERMANENT_SESSION_LIFETIME = SESSION_MAX_HOURS * 3600  # the cookie dies with it
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     TESTING = False
 
-    @classmethod
-    def check(cls) -> None:
-        """Refuse to run in production with the development secret or a missing database URL."""
-        if cls.ENV == "production" and cls.SECRET_KEY == DEV_SECRET:
-            raise RuntimeError("SECRET_KEY must be set in production (DUBAN_ENV=production).")
+
+
+def instance_key(folder: str, name: str) -> str:
+    """This installation's random key `name`, created (mode 0600) on first use. Several workers starting at once
+    agree on one key: it is written to a temporary file and linked into place only if none exists yet."""
+    path = Path(folder) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(MIN_KEY_BYTES))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process was first: use its key
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+def settle(cfg: dict) -> None:
+    """Production refuses to start without real secrets, a database URL, or with debugging on; development
+    fills them in (a random key kept in INSTANCE_DIR, SQLite there)."""
+    if cfg["ENV"] != "production":
+        cfg["SECRET_KEY"] = cfg["SECRET_KEY"] or instance_key(cfg["INSTANCE_DIR"], "secret_key")
+        cfg["AUDIT_HMAC_KEY"] = cfg["AUDIT_HMAC_KEY"] or instance_key(cfg["INSTANCE_DIR"], "audit_key")
+        cfg["DATABASE_URL"] = cfg["DATABASE_URL"] or cfg["DEFAULT_DATABASE_URL"]
+        return
+    problems = []
+    if len((cfg.get("SECRET_KEY") or "").encode()) < MIN_KEY_BYTES:
+        problems.append(f"SECRET_KEY 未设置或短于 {MIN_KEY_BYTES} 字节（生成：python -c 'import secrets; "
+                        "print(secrets.token_hex(32))'）")
+    if len((cfg.get("AUDIT_HMAC_KEY") or "").encode()) < MIN_KEY_BYTES:
+        problems.append(f"AUDIT_HMAC_KEY（审计链密钥）未设置或短于 {MIN_KEY_BYTES} 字节")
+    if not cfg.get("DATABASE_URL"):
+        problems.append("DATABASE_URL 未设置（生产环境不使用 SQLite 默认库，例如 postgresql+psycopg://user@host/db）")
+    if cfg.get("DEBUG"):
+        problems.append("生产环境不能开启调试模式（FLASK_DEBUG）")
+    if problems:
+        raise RuntimeError("生产环境（DUBAN_ENV=production）拒绝启动：" + "；".join(problems))
+    cfg["SESSION_COOKIE_SECURE"] = True
 
 
 class TestConfig(Config):
     TESTING = True
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SECRET_KEY = "test-secret"
+    ARGON2_TIME_COST, ARGON2_MEMORY_KIB = 1, 1024  # fast hashes for the suite (same algorithm)
+    AUDIT_HMAC_KEY = "test-audit-key-" + "0" * 32
+    AUDIT_SEAL_FILE = ""

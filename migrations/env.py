@@ -12,7 +12,7 @@ target_metadata = models.Base.metadata
 
 
 def _url() -> str:
-    return context.config.get_main_option("sqlalchemy.url") or Config.DATABASE_URL
+    return context.config.get_main_option("sqlalchemy.url") or Config.DATABASE_URL or Config.DEFAULT_DATABASE_URL
 
 
 def run_offline() -> None:

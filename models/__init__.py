@@ -14,6 +14,7 @@ from models import (  # noqa: F401
     org,
     petitions,
     referrals,
+    security,
     subjects,
 )
 from models.base import Base, UTCDateTime

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -18,10 +18,12 @@ class Role(enum.StrEnum):
     SQUAD_MEMBER = "squad_member"  # 队员
     LEADER = "leader"  # 局领导
     SECTION_OFFICER = "section_officer"  # 法制科 / 督察科 科员
-    SYSTEM_ADMIN = "system_admin"  # 系统管理员
     INSPECTION_LEAD = "inspection_lead"  # 三级督察负责人 (the squad leader in charge, named by the bureau)
     SQUAD_INSPECTOR = "squad_inspector"  # 三级督察员 (inspects their own squad)
     GUEST_REVIEWER = "guest_reviewer"  # 外部评查人员 (区司法局, 司法所, 法律顾问: their round only)
+    SYSTEM_ADMIN = "system_admin"  # 系统管理员: users, units, calendar, rules, BPMN versions
+    SECURITY_ADMIN = "security_admin"  # 安全管理员: roles, lockouts, password policy, sessions
+    SECURITY_AUDITOR = "security_auditor"  # 安全审计员: reads and exports the audit and security logs
 
 
 ROLE_LABELS = {
@@ -34,7 +36,10 @@ ROLE_LABELS = {
     Role.INSPECTION_LEAD: "三级督察负责人",
     Role.SQUAD_INSPECTOR: "三级督察员",
     Role.GUEST_REVIEWER: "外部评查人员",
+    Role.SECURITY_ADMIN: "安全管理员",
+    Role.SECURITY_AUDITOR: "安全审计员",
 }
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.SECURITY_AUDITOR})  # 三员: no case content
 
 
 class Section(Base):
@@ -84,6 +89,11 @@ class User(Base):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    failed_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     squad: Mapped[Squad | None] = relationship()
     section: Mapped[Section | None] = relationship()
@@ -125,4 +135,6 @@ class User(Base):
         unit = self.squad or self.section
         if unit is not None:
             return unit.name
-        return "局领导" if self.has(Role.LEADER) else "系统管理"
+        if self.has(Role.LEADER):
+            return "局领导"
+        return "安全管理" if self.has(Role.SECURITY_ADMIN, Role.SECURITY_AUDITOR) else "系统管理"

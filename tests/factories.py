@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
+import argon2
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from models.items import ItemKind, SupervisedItem
 from models.org import Role, Section, Squad, User
@@ -14,7 +14,7 @@ from workflows.items import operations
 
 NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 PASSWORD = "pass1234"
-_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+_PASSWORD_HASH = argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)  # TestConfig
 _seq = count(1)
 
 
@@ -38,7 +38,7 @@ def make_user(db: Session, role: Role, *, squad: Squad | None = None, section: S
     n = next(_seq)
     user = User(username=f"u{n}", name=name or f"用户{n}", password_hash=_PASSWORD_HASH, role=role,
                 squad_id=squad.id if squad else None, section_id=section.id if section else None,
-                active=True, created_at=NOW)
+                active=True, created_at=NOW, password_changed_at=datetime.now(UTC), must_change_password=False)
     db.add(user)
     db.flush()
     return user

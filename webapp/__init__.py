@@ -5,24 +5,30 @@ from __future__ import annotations
 from flask import Flask
 
 import config as config_module
-from workflows import engine
+from workflows import audit, engine, passwords
 
 
 def create_app(config: type | None = None, **overrides) -> Flask:
     cfg = config or config_module.Config
-    cfg.check()
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(cfg)
     app.config.update(overrides)
+    config_module.settle(app.config)  # production: refuses weak secrets, a missing DATABASE_URL, debugging
+    _refuse_dev_server(app)
     engine.configure(app.config["BPMN_FOLDER"])  # a broken BPMN file refuses start-up (BpmnError)
+    passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"],
+                        app.config["ARGON2_PARALLELISM"])
+    audit.configure(app.config["AUDIT_HMAC_KEY"].encode(), app.config["AUDIT_MAC_ALG"])
 
-    from webapp import db, errors, extensions, filters
+    from webapp import db, errors, extensions, filters, headers, separation
     from webapp.db import Database
 
     db.init_app(app, overrides.get("DATABASE") or Database(app.config["DATABASE_URL"]))
     extensions.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
+    separation.init_app(app)
     _register_blueprints(app)
     db.retry_views(app)
 
@@ -30,6 +36,14 @@ def create_app(config: type | None = None, **overrides) -> Flask:
 
     cli.init_app(app)
     return app
+
+
+def _refuse_dev_server(app: Flask) -> None:
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if app.config["ENV"] == "production" and ctx is not None and ctx.info_name == "run":
+        raise RuntimeError("生产环境（DUBAN_ENV=production）不能用 `flask run` 开发服务器，请用 gunicorn")
 
 
 # Each blueprint, and the modules that add routes to it (imported so their routes exist).
@@ -41,6 +55,7 @@ BLUEPRINTS = [
     ("webapp.admin.common", ("views", "rules", "worker_exits")),
     ("webapp.cases.common", ("views", "reports")), ("webapp.referrals.views", ()), ("webapp.bulletins.views", ()),
     ("webapp.inspections.common", ("views", "review_views", "findings", "reports", "setup", "ledger")),
+    ("webapp.security.views", ()), ("webapp.auditlog.views", ()),
 ]
 
 

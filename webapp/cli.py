@@ -8,12 +8,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
-from models.audit import AuditEntry
 from models.org import Role, Section, Squad, User
 from webapp import migrate
-from workflows import audit, subjects
+from workflows import audit, subjects, users
+from workflows.errors import InvalidInput
 
 
 def _db():
@@ -27,8 +26,10 @@ def db_upgrade() -> None:
     migrate.upgrade(current_app.config["DATABASE_URL"])
     db = _db()
     projected = subjects.rebuild(db, datetime.now(UTC))
+    rekeyed = audit.adopt_legacy(db)  # entries from before the keyed chain get this installation's key
     db.commit()
-    click.echo("数据库已迁移到最新版本" + (f"；补建督办事项索引 {projected} 条" if projected else ""))
+    click.echo("数据库已迁移到最新版本" + (f"；补建督办事项索引 {projected} 条" if projected else "")
+               + (f"；旧审计记录加密钥 {rekeyed} 条" if rekeyed else ""))
 
 
 @click.command("load-demo")
@@ -57,34 +58,48 @@ def load_demo(if_empty: bool, items: int, petitions: int) -> None:
 @click.option("--unit", default="", help="Squad or section name for squad and section roles.")
 @click.password_option()
 def create_user(username: str, name: str, role: str, unit: str, password: str) -> None:
+    """Create a user (the password policy applies; the user changes the password at the first log-in)."""
+    from webapp.auth.common import policy
+
     db = _db()
     squad = db.scalar(select(Squad).where(Squad.name == unit)) if unit else None
     section = db.scalar(select(Section).where(Section.name == unit)) if unit else None
-    db.add(User(username=username, name=name, role=Role(role), password_hash=generate_password_hash(password),
-                squad_id=squad.id if squad else None, section_id=section.id if section else None,
-                active=True, created_at=datetime.now(UTC)))
+    data = users.UserData(username=username, name=name, roles=[Role(role)], squad_id=squad.id if squad else None,
+                          section_id=section.id if section else None)
+    try:
+        users.create_user(db, actor=None, now=datetime.now(UTC), data=data, password=password, policy=policy())
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from exc
     db.commit()
-    click.echo(f"已创建用户 {username}")
+    click.echo(f"已创建用户 {username}（首次登录须修改密码）")
 
 
 @click.command("audit-verify")
 @with_appcontext
 def audit_verify() -> None:
-    """Check every subject's audit chain; exits non-zero when an entry was altered."""
+    """Check the whole audit trail (MACs, chains, the global sequence, seals, the seal file); non-zero on damage."""
+    from workflows import audit_seals
+
+    report = audit_seals.verify(_db(), path=current_app.config["AUDIT_SEAL_FILE"] or None)
+    if not report.intact:
+        raise click.ClickException(f"审计记录被改动（{len(report.problems)} 处）：" + "；".join(report.problems[:20]))
+    click.echo(f"审计链完整：{report.entries} 条记录，{report.subjects} 个对象，{report.seals} 个封存点")
+
+
+@click.command("audit-seal")
+@with_appcontext
+def audit_seal() -> None:
+    """Write a seal of the audit trail now (the scheduler does it every AUDIT_SEAL_MINUTES)."""
+    from workflows import audit_seals
+
     db = _db()
-    subjects = db.execute(select(AuditEntry.family, AuditEntry.subject_id).distinct()).all()
-    broken = []
-    for family, subject_id in subjects:
-        seq = audit.verify_chain(audit.timeline(db, family, subject_id))
-        if seq is not None:
-            broken.append(f"{family}#{subject_id} seq {seq}")
-    if broken:
-        raise click.ClickException("审计记录被改动：" + "; ".join(broken))
-    click.echo(f"审计链完整：{len(subjects)} 个对象")
+    row = audit_seals.seal(db, datetime.now(UTC), path=current_app.config["AUDIT_SEAL_FILE"] or None, force=True)
+    db.commit()
+    click.echo(f"已封存：第 {row.no} 号，覆盖全局序号 1–{row.last_gseq}，{row.chains} 个对象")
 
 
 def init_app(app: Flask) -> None:
-    for command in (db_upgrade, load_demo, create_user, audit_verify):
+    for command in (db_upgrade, load_demo, create_user, audit_verify, audit_seal):
         app.cli.add_command(command)
     from webapp.deadlines.cli import scheduler_command, tick_command
 

@@ -8,17 +8,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from models.engine import WorkItem
 from models.items import FAMILY_INSTRUCTED, ItemKind, SupervisedItem
 from models.org import Role, Section, Squad, User
 from webapp import demo_cases, demo_deadlines, demo_inspections, demo_petitions
-from workflows import steps
+from workflows import passwords, steps
 from workflows.items import operations
 from workflows.tasks import complete
 
-DEMO_PASSWORD = "duban123"
+DEMO_PASSWORD = "Duban@2026"  # meets the password policy (3 of 4 character classes)
 SQUADS = [
     ("huayang", "华阳路街道"), ("jiangsu", "江苏路街道"), ("xinhua", "新华路街道"), ("zhoujiaqiao", "周家桥街道"),
     ("tianshan", "天山路街道"), ("xianxia", "仙霞新村街道"), ("hongqiao", "虹桥街道"),
@@ -47,7 +46,8 @@ class _People:
 
 def _user(db, username, name, role, now, squad=None, section=None) -> User:
     user = User(username=username, name=name, role=role, password_hash=_HASH[0], active=True, created_at=now,
-                squad_id=squad.id if squad else None, section_id=section.id if section else None)
+                password_changed_at=now, must_change_password=False, squad_id=squad.id if squad else None,
+                section_id=section.id if section else None)
     db.add(user)
     return user
 
@@ -56,7 +56,7 @@ _HASH = [""]
 
 
 def load_org(db: Session, now: datetime, rng: random.Random) -> dict:
-    _HASH[0] = generate_password_hash(DEMO_PASSWORD)
+    _HASH[0] = passwords.make_hash(DEMO_PASSWORD)
     people = _People(rng)
     sections = {code: Section(code=code, name=name) for code, name in SECTIONS}
     db.add_all(sections.values())
@@ -65,6 +65,8 @@ def load_org(db: Session, now: datetime, rng: random.Random) -> dict:
     db.flush()
     users = {
         "admin": _user(db, "admin", "系统管理员", Role.SYSTEM_ADMIN, now),
+        "secadmin": _user(db, "secadmin", "安全管理员", Role.SECURITY_ADMIN, now),
+        "auditor": _user(db, "auditor", "安全审计员", Role.SECURITY_AUDITOR, now),
         "leader": _user(db, "leader", people.name(), Role.LEADER, now),
         "leader2": _user(db, "leader2", people.name(), Role.LEADER, now),
         "xtk": _user(db, "xtk", people.name(), Role.COORDINATOR, now, section=sections["coordination"]),

@@ -21,6 +21,8 @@ def collect(field) -> list[attachments.Upload]:
     """The files of a (Multiple)FileField, checked against the upload rules (InvalidInput names the field)."""
     cfg = current_app.config
     found = []
+    attachments.check_count(len([s for s in field.data or [] if s and s.filename]), cfg["MAX_UPLOAD_FILES"],
+                            field.name)
     for storage in field.data or []:
         if storage and storage.filename:
             storage.stream.seek(0)  # a retried request reads the same file again

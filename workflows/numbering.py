@@ -37,6 +37,12 @@ def next_seq(session: Session, scope: str, year: int, start: Callable[[], int] =
     return seq
 
 
+def peek(session: Session, scope: str, year: int) -> int | None:
+    """The last number issued, without taking one (None: the counter has no row yet)."""
+    return session.scalar(select(NumberCounter.last_seq).where(NumberCounter.scope == scope,
+                                                               NumberCounter.year == year))
+
+
 def last_used(session: Session, column, prefix: str) -> int:
     """The highest sequence among numbers starting with `prefix` (the longest, then the greatest string)."""
     number = session.scalar(select(column).where(column.like(prefix + "%"))

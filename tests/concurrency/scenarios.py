@@ -147,8 +147,9 @@ def simultaneous_logins(url: str, username: str, threads: int = 20, rounds: int 
 
     def login(i, barrier):
         client = app.test_client()
-        token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
         for _ in range(rounds):
+            # every log-in starts a new session (and CSRF secret), so each round takes a fresh form
+            token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
             barrier.wait(60)
             resp = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
             with lock:

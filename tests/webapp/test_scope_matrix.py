@@ -13,12 +13,12 @@ ROLES = ["anonymous", "coordinator", "leader", "a_leader", "a_member", "b_leader
 # route name -> expected status per role (same order as ROLES)
 EXPECTED = {
     "todo":        [302, 200, 200, 200, 200, 200, 200, 200, 302],
-    "done":        [302, 200, 200, 200, 200, 200, 200, 200, 200],
-    "items":       [302, 200, 200, 200, 200, 200, 200, 200, 200],
+    "done":        [302, 200, 200, 200, 200, 200, 200, 200, 403],  # 三员 (admin): no case pages at all
+    "items":       [302, 200, 200, 200, 200, 200, 200, 200, 403],
     "new":         [302, 200, 403, 403, 403, 403, 403, 403, 403],
-    "show":        [302, 200, 200, 200, 200, 404, 404, 404, 404],  # outside scope: exactly like an unknown id
-    "download":    [302, 200, 200, 200, 200, 404, 404, 404, 404],
-    "act_squad":   [302, 403, 403, 302, 302, 404, 404, 404, 404],
+    "show":        [302, 200, 200, 200, 200, 404, 404, 404, 403],  # outside scope: exactly like an unknown id
+    "download":    [302, 200, 200, 200, 200, 404, 404, 404, 403],
+    "act_squad":   [302, 403, 403, 302, 302, 404, 404, 404, 403],
 }
 
 

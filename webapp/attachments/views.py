@@ -8,6 +8,7 @@ from flask_login import login_required
 from models.attachments import Attachment
 from webapp.db import session
 from webapp.extensions import actor
+from workflows import attachments
 from workflows.tasks.access import visible
 
 bp = Blueprint("attachments", __name__, url_prefix="/attachments")
@@ -21,5 +22,8 @@ def download(attachment_id: int):
     if row is None:
         abort(404)
     visible(db, actor(), row.family, row.subject_id)
-    return send_from_directory(current_app.config["UPLOAD_FOLDER"], row.stored_name, as_attachment=True,
-                               download_name=row.original_name, mimetype=row.content_type)
+    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], row.stored_name, as_attachment=True,
+                                   download_name=row.original_name, mimetype=attachments.safe_type(row.original_name))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"  # never a live page, even if opened
+    return response

@@ -32,6 +32,18 @@ def _monthly_callback_plans(database, now: datetime) -> int:
     return len(plans)
 
 
+def _seal_audit(app, database, now: datetime) -> None:
+    """A seal of the audit trail, to the database and the append-only file, every AUDIT_SEAL_MINUTES."""
+    from datetime import timedelta
+
+    from workflows import audit_seals
+
+    with database.new_session() as session:
+        audit_seals.seal(session, now, path=app.config["AUDIT_SEAL_FILE"] or None,
+                         interval=timedelta(minutes=app.config["AUDIT_SEAL_MINUTES"]))
+        session.commit()
+
+
 def _sweep(app) -> str:
     from webapp.notifications.mail import smtp_mailer
     from workflows import scheduler
@@ -41,6 +53,7 @@ def _sweep(app) -> str:
         database = app.extensions["duban.db"]
         result = scheduler.tick(database.new_session, now, mailer=smtp_mailer(app.config))
         plans = _monthly_callback_plans(database, now)
+        _seal_audit(app, database, now)
     log.info("tick: %s; 回访计划 %s", result, plans)
     return f"{result}，回访计划 {plans}"
 

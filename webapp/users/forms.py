@@ -23,9 +23,9 @@ class UserForm(Form):
     section_id = SelectField("所属科室", coerce=_optional_int, validators=[Optional()])
     active = BooleanField("在岗（可登录）", default=True)
     password = PasswordField("初始密码", validators=[Optional(), Length(max=128, message="密码过长")],
-                             description="新建用户时必填：至少8位，同时包含字母和数字")
+                             description="新建用户时必填：至少8位，含大写、小写、数字、符号中的3类；用户首次登录须修改")
 
 
 class PasswordForm(Form):
     password = PasswordField("新密码", validators=[DataRequired(REQUIRED), Length(max=128, message="密码过长")],
-                             description="至少8位，同时包含字母和数字")
+                             description="至少8位，含大写、小写、数字、符号中的3类；用户下次登录须修改，其现有登录全部失效")

@@ -9,6 +9,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from models.org import Role, Section, Squad, User
+from webapp.auth.common import policy
 from webapp.db import session
 from webapp.extensions import actor
 from webapp.users.forms import PasswordForm, UserForm
@@ -52,7 +53,8 @@ def _save(form: UserForm, user: User | None):
         if user is None:
             if not form.password.data:
                 raise InvalidInput("新建用户时必须设置初始密码", "password")
-            user = users.create_user(db, actor=actor(), now=now, data=_data(form), password=form.password.data)
+            user = users.create_user(db, actor=actor(), now=now, data=_data(form), password=form.password.data,
+                                     policy=policy())
         else:
             users.update_user(db, actor=actor(), now=now, user_id=user.id, data=_data(form))
     except InvalidInput as exc:
@@ -97,7 +99,8 @@ def password(user_id: int):
     pw = PasswordForm(prefix="pw")
     if pw.validate_on_submit():
         try:
-            users.reset_password(db, actor=actor(), now=datetime.now(UTC), user_id=user.id, password=pw.password.data)
+            users.reset_password(db, actor=actor(), now=datetime.now(UTC), user_id=user.id,
+                                 password=pw.password.data, policy=policy())
         except InvalidInput as exc:
             db.rollback()
             pw.password.errors.append(exc.message)

@@ -202,6 +202,7 @@ def clear_follow_up(work_id: int):
 @bp.route("/s/<family>/<int:subject_id>/comment", methods=["POST"])
 @login_required
 def comment(family: str, subject_id: int):
+    visible(session(), actor(), family, subject_id)  # scope before validation: out of scope is a 404 like unknown
     form = CommentForm()
     if not form.validate():
         flash(_first_error(form), "error")

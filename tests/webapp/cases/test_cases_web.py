@@ -72,7 +72,8 @@ def _find_law_problem_and_rectify(as_user, client, org, db, case) -> None:
     assert _review(client, db, case, result_law="problem", note_law="适用条款错误").status_code == 302
     letter = db.scalar(select(SupervisionLetter))
     page = client.get(f"/cases/letters/{letter.id}").get_data(as_text=True)
-    assert letter.number in page and "法律适用：适用条款错误" in page and "@media print" in page
+    assert letter.number in page and "法律适用：适用条款错误" in page and "letter.css" in page  # print CSS (CSP)
+    assert "@media print" in client.get("/static/letter.css").get_data(as_text=True)
     squad = as_user(org.a_member)
     assert _submit(squad, case, _step(db, case, "rectify"), {"answer_law": "已变更适用条款"}).status_code == 302
     client = as_user(org.coordinator)

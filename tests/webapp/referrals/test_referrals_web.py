@@ -17,9 +17,9 @@ ROLES = ["anonymous", "coordinator", "leader", "officer", "legal", "a_leader", "
 EXPECTED = {
     "index":    [302, 200, 200, 200, 200, 403, 403, 403, 200],
     "new":      [302, 200, 200, 403, 403, 403, 403, 403, 403],
-    "show":     [302, 200, 200, 200, 404, 404, 404, 404, 200],  # outside scope: exactly like an unknown id
-    "download": [302, 200, 200, 200, 404, 404, 404, 404, 200],
-    "act":      [302, 403, 403, 302, 404, 404, 404, 404, 403],
+    "show":     [302, 200, 200, 200, 404, 404, 404, 403, 200],  # outside scope: exactly like an unknown id
+    "download": [302, 200, 200, 200, 404, 404, 404, 403, 200],  # 三员 (admin): no case pages at all
+    "act":      [302, 403, 403, 302, 404, 404, 404, 403, 403],
 }
 
 
