@@ -10,11 +10,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from models.inspections import FAMILY_FINDING, FAMILY_ROUND, CaseFile, CaseFileImport, Finding, InspectionRound
 from models.org import Role, Section, User
-from workflows import steps
+from workflows import passwords, steps
 from workflows.calendar import LOCAL_TZ, local_day
 from workflows.inspections import catalogue, periods, review, rounds, tasklist, templates
 from workflows.inspections.ledger import record_training
@@ -203,7 +202,7 @@ class _Walker:
 
 def _guest(db: Session, now: datetime, rnd: InspectionRound) -> User:
     guest = User(username="guest_sfj", name="区司法局 周律", role=Role.GUEST_REVIEWER, created_at=now, active=True,
-                 password_hash=generate_password_hash("duban123"))
+                 password_hash=passwords.make_hash("Duban@2026"), password_changed_at=now)  # the demo password
     db.add(guest)
     db.flush()
     return guest
