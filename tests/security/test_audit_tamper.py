@@ -29,7 +29,11 @@ KINDS = ["edit_summary", "edit_actor", "edit_time", "edit_details", "edit_outcom
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("tamper")
+    return build_base(tmp_path_factory.mktemp("tamper"))
+
+
+def build_base(folder):
+    """An audited database (items, petitions, failed log-ins, two seals and an entry between them)."""
     url = f"sqlite:///{folder / 'base.db'}"
     migrate.upgrade(url)
     create_app(config.TestConfig, DATABASE=Database(url))  # configures the audit key as the app would
