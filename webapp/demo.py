@@ -142,18 +142,8 @@ INSTRUCTED_BY = {
     ItemKind.MEDIA_EXPOSURE: ["上海电视台《新闻透视》", "《新民晚报》", "东方网", "上观新闻"],
     ItemKind.PUBLIC_OPINION: ["区委网信办舆情中心", "市城管执法局舆情监测中心"],
 }
-STOPS = [None] * 8 + ["assign", "accept", "investigate", "draft_reply", "review", "leader_signoff", "send_reply",
-                      "follow_up", "rectify"]
-SQUAD_STOPS = ["investigate", "draft_reply", "rectify"]
-
-
-def _stop_for(age_days: float, rng: random.Random) -> str | None:
-    """Old items are mostly closed (a few stuck with a slow squad); only recent ones wait on early steps."""
-    if age_days > 30:
-        return rng.choice([None] * 24 + SQUAD_STOPS)
-    if age_days > 10:
-        return rng.choice([None] * 10 + SQUAD_STOPS + ["review", "leader_signoff", "follow_up"])
-    return rng.choice(STOPS)
+COORDINATION_STOPS = ["assign", "review", "leader_signoff", "send_reply", "follow_up"]
+SQUAD_STOPS = ["accept", "investigate", "draft_reply", "rectify"]
 
 
 def load(db: Session, now: datetime, item_count: int = 200, petition_matters: int = 160, seed: int = 20261127) -> str:
@@ -171,16 +161,18 @@ def load(db: Session, now: datetime, item_count: int = 200, petition_matters: in
             needs_study=rng.random() < 0.15,
         )
         item = operations.register_item(db, actor=org["users"]["xtk"], now=received + timedelta(minutes=30), reg=reg)
-        profile = {"stop_at": _stop_for((now - received).total_seconds() / 86400, rng),
+        age = (now - received).total_seconds() / 86400
+        profile = {"stop_at": demo_deadlines.stop_for(age, rng, limit_days=10, coordination=COORDINATION_STOPS,
+                                                      squad=SQUAD_STOPS),
                    "returns": rng.choice([0, 0, 0, 1, 2]),
                    "unsatisfied": rng.choice([0, 0, 0, 1]), "limit": now - timedelta(hours=1)}
         _advance(db, item, org, rng, received + timedelta(hours=2), profile)
     others = [
-        demo_deadlines.load(db, now, org, rng),
         demo_cases.load(db, now, org),
         demo_petitions.load_petitions(db, now, org, matters=petition_matters),
         demo_inspections.load(db, now, org),
     ]
+    others.append(demo_deadlines.load(db, now, org, rng))  # every family is there: the clock's data for each
     demo_deadlines.mark_old_read(db, now)
     closed = db.scalar(select(func.count(SupervisedItem.id)).where(SupervisedItem.status == "closed"))
     head = f"演示数据已载入：10 个中队，{len(org['users'])} 个用户，{item_count} 件督办件（已办结 {closed} 件）"

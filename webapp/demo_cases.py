@@ -68,9 +68,15 @@ def _actor(users: dict, case: MajorCase, group: str) -> User:
     return users["fzk"] if group == "section" else users["xtk"]
 
 
-def _walk_case(db: Session, users: dict, case: MajorCase, plan: list, at: datetime) -> datetime:
+def _gap(start: datetime, now: datetime, steps: int) -> timedelta:
+    """Spread a subject's completed steps over its life so that the step it waits on now opened a few hours
+    ago: the coordination section and the legal section answer promptly in the demo, as they do at work."""
+    return (now - timedelta(hours=6) - start) / max(steps, 1)
+
+
+def _walk_case(db: Session, users: dict, case: MajorCase, plan: list, at: datetime, gap: timedelta) -> datetime:
     for step, values in plan:
-        at += timedelta(hours=20)
+        at += gap
         if step.startswith("record:"):
             rec = cases.RecordInput(form=step.split(":")[1], held_at=at - timedelta(hours=2), **values)
             cases.add_record(db, actor=users["xtk"], now=at, case=case, rec=rec)
@@ -84,14 +90,14 @@ def _walk_case(db: Session, users: dict, case: MajorCase, plan: list, at: dateti
 def _load_cases(db: Session, users: dict, squads: dict, now: datetime) -> list[MajorCase]:
     made = []
     for n, (title, squad, forms, stage, steps) in enumerate(CASES):
-        opened = now - timedelta(days=24 - 3 * n)
+        opened = now - timedelta(days=24 - 3 * n) if steps else now - timedelta(hours=10)
         member = users[f"{squad}_m1"]
         spec = cases.Opening(title=title, violation=f"{title[:-1]}，群众多次反映。", squad_id=squads[squad].id,
                              forms=forms, case_number=f"31010520{opened:%y}{opened:%m}{n + 1:05d}",
                              parties="（演示当事人）", stage=stage, social_impact=n % 2 == 0, handler_id=member.id,
                              matters="请依法规范办理，并按期报告办理及整改情况。")
         case = cases.open_case(db, actor=users["xtk"], now=opened, spec=spec)
-        _walk_case(db, users, case, steps, opened)
+        _walk_case(db, users, case, steps, opened, _gap(opened, now, len(steps)))
         made.append(case)
     return made
 
@@ -108,9 +114,9 @@ def _refer(db, users, family, subject_id, classification, at, **target) -> refer
     return referrals.refer(db, actor=users["xtk"], now=at, spec=spec)
 
 
-def _walk_referral(db, users, referral, plan, at: datetime) -> None:
+def _walk_referral(db, users, referral, plan, at: datetime, gap: timedelta) -> None:
     for step, values in plan:
-        at += timedelta(hours=30)
+        at += gap
         group_actor = users["xtk"] if step == "supplement" else users["dck"]
         if step == "record_outcome":
             values = {**values, "outcome_on": local_day(at)}
@@ -137,9 +143,9 @@ def _load_referrals(db: Session, users: dict, made: list[MajorCase], now: dateti
               ("major_case", made[2].id, "violation", {"target_user_id": made[2].handler_id},
                [("accept", {"decision": "return", "opinion": "请补充通话录音等证据。"})])]
     for n, (family, subject_id, classification, target, steps) in enumerate(plans):
-        at = now - timedelta(days=12 - n)
+        at = now - timedelta(days=12 - n) if steps else now - timedelta(hours=10)
         referral = _refer(db, users, family, subject_id, classification, at, **target)
-        _walk_referral(db, users, referral, steps, at)
+        _walk_referral(db, users, referral, steps, at, _gap(at, now, len(steps)))
     return len(plans)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models.org import Squad
 from models.petitions import FAMILY_PETITION, Callback, CallbackPlan, RepeatCandidate
+from webapp import demo_deadlines
 from workflows import steps
 from workflows.deadlines import requests
 from workflows.petitions import callbacks, checks, detection, intake, months
@@ -25,7 +26,8 @@ ROADS = {"华阳路街道": "长宁路", "江苏路街道": "愚园路", "新华
          "北新泾街道": "北新泾路", "新泾镇": "天山西路"}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 CN = "〇一二三四五六七八九"
-STOPS = [None] * 9 + ["assign", "accept", "investigate", "reply", "review"]
+COORDINATION_STOPS = ["assign", "review"]
+SQUAD_STOPS = ["accept", "investigate", "reply"]
 
 
 def _matter(rng: random.Random, squads) -> dict:
@@ -185,7 +187,7 @@ def load_petitions(db: Session, now: datetime, org: dict, seed: int = 20261128, 
     limit = now - timedelta(hours=1)
     for petition, received in made:
         age = (now - received).days
-        stop = rng.choice(STOPS) if age < 75 else None
+        stop = demo_deadlines.stop_for(age, rng, limit_days=20, coordination=COORDINATION_STOPS, squad=SQUAD_STOPS)
         _advance(db, petition, org["users"], rng, received + timedelta(hours=2), stop, limit)
     for petition, _received in made:
         if petition.status == "open" and petition.current_step_name == "调查处置" and rng.random() < 0.2:

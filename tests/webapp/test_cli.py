@@ -32,3 +32,36 @@ def test_audit_verify_reports_an_intact_chain(app, db, org):
     db.flush()
     result = app.test_cli_runner().invoke(args=["audit-verify"])
     assert result.exit_code == 0 and "审计链完整" in result.output
+
+
+def test_the_demo_supervises_every_family_the_same_way(app, db):
+    """Issue 10: every family shows urges, clock requests, CCs and delegations; no unit is overdue on
+    everything, and the coordination section is not the unit with the most overdue steps."""
+    from collections import Counter
+    from datetime import UTC, datetime
+
+    from models.deadlines import ClockRequest, Urge
+    from models.engine import WorkItem
+    from models.subjects import SubjectCc
+    from workflows import families
+
+    result = app.test_cli_runner().invoke(args=["load-demo", "--items", "100", "--petitions", "30"])
+    assert result.exit_code == 0, result.output
+    everyone = {f.name for f in families.all_families()}
+    assert set(db.scalars(select(Urge.family))) == everyone
+    assert set(db.scalars(select(ClockRequest.family).where(ClockRequest.kind == "extension"))) == everyone
+    assert set(db.scalars(select(ClockRequest.family).where(ClockRequest.kind == "suspension"))) == everyone
+    assert set(db.scalars(select(SubjectCc.family))) == everyone
+    assert {"instructed_item", "petition"} <= set(db.scalars(select(WorkItem.family).where(
+        WorkItem.owner_id.is_not(None)))), "delegated squad steps"
+    now = datetime.now(UTC)
+    overdue, held = Counter(), Counter()
+    for w in db.scalars(select(WorkItem)):
+        unit = w.section_id and f"section:{w.section_id}" or w.squad_id and f"squad:{w.squad_id}" or w.step_group
+        held[unit] += 1
+        overdue[unit] += bool(w.due_at and w.due_at < now)
+    from models.org import Section
+
+    coordination = overdue[f"section:{db.scalar(select(Section.id).where(Section.code == 'coordination'))}"]
+    assert coordination < max(overdue.values()), overdue
+    assert all(overdue[u] < held[u] for u in held if held[u] >= 3), ("no unit overdue on everything", overdue, held)
