@@ -77,14 +77,15 @@ def _in_time(db: Session, family: str, now: datetime) -> list[Subject]:
 
 
 def _extensions(db: Session, org: dict, family: str, subjects: list[Subject], now: datetime, count: int) -> int:
-    made = 0
+    made, tried = 0, 0
     for s in subjects:
         found = _worker(db, org, family, s.subject_id)
         if made >= count or found is None:
             continue
         at = now - timedelta(hours=30 - made)
         new_date = local_day(s.deadline_at) + timedelta(days=7)
-        if made == 0 and family == "instructed_item":  # into next year, whose calendar is not out: 暂定
+        tried += 1
+        if tried == 1 and family == "instructed_item":  # into next year, whose calendar is not out: 暂定
             new_date = max(new_date, date(local_day(now).year + 1, 1, 15))
         try:
             req = requests.request_extension(db, actor=found[1], now=at, family=family, subject_id=s.subject_id,
