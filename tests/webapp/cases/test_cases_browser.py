@@ -5,41 +5,29 @@ Without Chromium the test is skipped with the reason (a failure under CI), like 
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
-import config
-from tests.factories import PASSWORD, Org
-from tests.webapp.test_browser import _require_browser, browser  # noqa: F401 - the shared Chromium fixture
-from webapp import create_app, migrate
-from webapp.db import make_engine
+from tests.factories import PASSWORD
+from tests.webapp import browser as b
 
 LOCAL_NOW = datetime.now(UTC) + timedelta(hours=8)
 
 
 @pytest.fixture
 def live(tmp_path: Path):
-    _require_browser()
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    db_engine = make_engine(url)
-    with db_engine.begin() as conn:
-        migrate.upgrade(url, conn)
-    with Session(db_engine, expire_on_commit=False) as db:
-        org = Org(db)
-        db.commit()
-    app = create_app(config.TestConfig, DATABASE_URL=url, UPLOAD_FOLDER=str(tmp_path / "up"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     photo = tmp_path / "现场照片.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0photo")
-    yield {"base": f"http://127.0.0.1:{server.server_port}", "org": org, "photo": str(photo)}
-    server.shutdown()
-    db_engine.dispose()
+    with b.live_app(tmp_path, lambda db, org: {}) as app:
+        yield {**app, "photo": str(photo)}
+
+
+@pytest.fixture
+def browser():
+    with b.chrome() as driver:
+        yield driver
 
 
 class Page:
