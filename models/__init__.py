@@ -10,10 +10,12 @@ from models import (  # noqa: F401
     engine,
     inspections,
     items,
+    meetings,
     notifications,
     org,
     petitions,
     referrals,
+    responsibility,
     security,
     subjects,
 )

@@ -179,3 +179,8 @@ def make_round(db: Session, org: Org, template, *, tier: str = "bureau", now: da
                           squad_ids=[s.id for s in (squads or [org.squad_a, org.squad_b])], sample_size=2,
                           task_id=task_id, period=period)
     return rounds.open_round(db, actor=actor or (None if tier == "squad" else org.officer), now=now, spec=spec)
+def meeting_values(day, decisions=None) -> dict:
+    """The values of a 专案研究 step (a meeting record), for any family."""
+    return {"held_on": day, "place": "局三楼会议室", "units_present": "协调科、承办中队、法制科",
+            "people_present": "王科长、李中队长、赵法制员", "matters": "研究违法事实认定和处置方案",
+            "decisions": decisions or [{"text": "由承办中队限期调查取证", "squad_id": None, "due_on": None}]}

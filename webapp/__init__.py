@@ -56,6 +56,7 @@ BLUEPRINTS = [
     ("webapp.cases.common", ("views", "reports")), ("webapp.referrals.views", ()), ("webapp.bulletins.views", ()),
     ("webapp.inspections.common", ("views", "review_views", "findings", "reports", "setup", "ledger")),
     ("webapp.security.views", ()), ("webapp.auditlog.views", ()),
+    ("webapp.responsibility.common", ("views", "meetings")),
 ]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models.engine import WorkItem
 from models.items import FAMILY_INSTRUCTED, ItemKind, SupervisedItem
 from models.org import Role, Section, Squad, User
-from webapp import demo_cases, demo_deadlines, demo_inspections, demo_petitions
+from webapp import demo_cases, demo_deadlines, demo_inspections, demo_petitions, demo_responsibility
 from workflows import passwords, steps
 from workflows.items import operations
 from workflows.tasks import complete
@@ -87,8 +87,7 @@ def _values(step: str, rng: random.Random, org: dict, item: SupervisedItem, at: 
         u for u in org["users"].values() if u.squad_id == item.lead_squad_id and u.has(Role.SQUAD_MEMBER)
     ]
     return {
-        "joint_study": {"meeting_on": at.date(), "participants": "协调科、承办中队、法制科",
-                        "conclusion": "明确调查重点和取证要求，由承办中队限期处置。"},
+        "joint_study": demo_responsibility.demo_meeting(at.date()),
         "assign": {"lead_squad_id": rng.choice(org["squads"]).id, "instructions": "请按期调查取证并拟复。"},
         "accept": {"handler_id": rng.choice(squad_members).id if squad_members else None},
         "investigate": {"findings": "经现场核查，情况属实，已拍照取证并制作询问笔录。"},
@@ -171,6 +170,7 @@ def load(db: Session, now: datetime, item_count: int = 200, petition_matters: in
         demo_cases.load(db, now, org),
         demo_petitions.load_petitions(db, now, org, matters=petition_matters),
         demo_inspections.load(db, now, org),
+        demo_responsibility.load(db, now, org),
     ]
     others.append(demo_deadlines.load(db, now, org, rng))  # every family is there: the clock's data for each
     demo_deadlines.mark_old_read(db, now)

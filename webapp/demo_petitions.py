@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from models.org import Squad
 from models.petitions import FAMILY_PETITION, Callback, CallbackPlan, RepeatCandidate
 from webapp import demo_deadlines
+from webapp.demo_responsibility import demo_meeting
 from workflows import steps
 from workflows.deadlines import requests
 from workflows.petitions import callbacks, checks, detection, intake, months
@@ -61,8 +62,7 @@ def _values(step: str, at: datetime, petition, users) -> dict:
     squad_code = next(k[:-7] for k, u in users.items() if k.endswith("_leader") and u.squad_id == petition.squad_id)
     return {
         "assign": {"decision": "assign", "squad_id": petition.squad_id, "instructions": "请按时限调查处置并答复。"},
-        "joint_study": {"meeting_on": at.date(), "participants": "协调科、承办中队、法制科",
-                        "record": "会议研究认为需联合街道、市场监管部门处置，由承办中队牵头。"},
+        "joint_study": demo_meeting(at.date()),
         "accept": {"handler_id": users[f"{squad_code}_m1"].id, "notified_on": at.date()},
         "investigate": {"findings": "经现场核查，情况属实，已责令当事人整改并拍照留证。"},
         "reply": {"method": "phone", "replied_on": at.date(), "summary": "已电话告知信访人处理结果，信访人表示认可。"},

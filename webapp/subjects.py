@@ -75,9 +75,13 @@ def raw_values(form) -> dict[str, list[str]]:
 
 
 def step_form(db: Session, work: WorkItem, subject: Any, formdata=None):
+    from webapp.responsibility import steps as shared_steps
+
     page = pages(work.family)
-    form = page.forms[work.step](formdata=formdata, prefix=work.step)
-    if page.prepare is not None:
+    form_class = page.forms.get(work.step) or shared_steps.STEP_FORMS[work.step]
+    form = form_class(formdata=formdata, prefix=work.step)
+    shared_steps.prepare(db, form, work, subject, formdata is None)
+    if page.prepare is not None and work.step in page.forms:
         page.prepare(db, form, work, subject, formdata is None)
     if formdata is None and work.draft:
         for f in form:

@@ -17,6 +17,11 @@ What each column counts (all moments compared as UTC against the month's Shangha
 - returns: see `_returns`.
 - satisfied / basically / unsatisfied: see `_follow_ups`.
 - overdue_steps: OverdueRecord rows (every family, steps and whole subjects) of the squad detected in the month.
+- co_parts / co_late: co-squad parts (协办, every family) whose branch opened in the month for the squad; parts of
+  the squad finished late (feedback after its own limit) or marked missing in the month. Lateness of a co-squad
+  is the co-squad's.
+- jur_returns / jur_rejected: jurisdiction returns (退单, every family) the squad filed in the month, and how many of
+  those were rejected (by the coordination section, or by the leader keeping the squad).
 """
 
 from __future__ import annotations
@@ -33,9 +38,11 @@ from models.deadlines import ClockRequest, OverdueRecord, Urge
 from models.items import FAMILY_INSTRUCTED, ItemStatus, SupervisedItem
 from models.org import Squad
 from models.referrals import OUTCOME_LABELS
+from models.responsibility import CoSquadPart
 from workflows.cases import figures as case_figures
 from workflows.petitions import figures as petition_figures
 from workflows.petitions import months
+from workflows.tasks import returns
 
 
 @dataclass
@@ -68,6 +75,11 @@ class SquadRow:
     problems: int = 0
     referrals: int = 0
     referrals_closed: int = 0
+    # 协办 / 退单 (every family)
+    co_parts: int = 0
+    co_late: int = 0
+    jur_returns: int = 0
+    jur_rejected: int = 0
     # 慢作为 evidence
     overdue_steps: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
@@ -192,6 +204,18 @@ def _case_counts(session: Session, month: str) -> dict[int, dict]:
     return found
 
 
+def _responsibility_counts(session: Session, start: datetime, end: datetime) -> dict[str, dict[int, int]]:
+    found = {
+        "co_parts": _count(session, CoSquadPart.squad_id, _in(CoSquadPart.opened_at, start, end)),
+        "co_late": _count(session, CoSquadPart.squad_id, CoSquadPart.late.is_(True),
+                          _in(CoSquadPart.finished_at, start, end)),
+    }
+    by_squad = returns.counts(session, start, end)
+    found["jur_returns"] = {k: v["returns"] for k, v in by_squad.items()}
+    found["jur_rejected"] = {k: v["returns_rejected"] for k, v in by_squad.items()}
+    return found
+
+
 def cutoff(month: str, as_of: datetime | None = None) -> datetime:
     """The month's end, or `as_of` when that falls inside the month (never before the month's start)."""
     start, end = months.bounds(month)
@@ -202,7 +226,8 @@ def squad_rows(session: Session, month: str, as_of: datetime | None = None) -> l
     """Every squad's row for the month, in squad order."""
     start, end = months.bounds(month)
     squads = list(session.scalars(select(Squad).order_by(Squad.id)))
-    columns = {**_item_counts(session, start, end, cutoff(month, as_of)), **_follow_ups(session, start, end)}
+    columns = {**_item_counts(session, start, end, cutoff(month, as_of)), **_follow_ups(session, start, end),
+               **_responsibility_counts(session, start, end)}
     petitions, cases = _petition_counts(session, month, squads), _case_counts(session, month)
     rows = []
     for squad in squads:

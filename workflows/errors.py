@@ -33,3 +33,13 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+def required_text(value: str | None, label: str, field: str, limit: int) -> str:
+    """A required free text of a domain operation, stripped; InvalidInput next to `field` when empty or too long."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"请填写{label}", field)
+    if len(text) > limit:
+        raise InvalidInput(f"{label}不能超过 {limit} 字", field)
+    return text

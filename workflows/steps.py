@@ -38,6 +38,7 @@ class StepContext:
     now: datetime
     subject: Any
     values: dict[str, Any]
+    work: Any = None  # the open step (WorkItem) being completed
 
     def text(self, key: str, label: str, required: bool = True) -> str:
         value = (self.values.get(key) or "").strip()

@@ -16,7 +16,8 @@ TODAY = datetime.now(UTC).date().isoformat()
 
 def step_data(step, org):
     return {
-        "joint_study": {"meeting_on": TODAY, "participants": "协调科、华阳路中队", "conclusion": "明确取证重点"},
+        "joint_study": {"held_on": TODAY, "place": "局三楼会议室", "units_present": "协调科、华阳路中队",
+                        "people_present": "张三、李四", "matters": "明确取证重点", "decisions-0-text": "限期取证"},
         "assign": {"lead_squad_id": str(org.squad_a.id), "instructions": "请五个工作日内办结"},
         "accept": {"handler_id": str(org.a_member.id)},
         "investigate": {"findings": "现场核实，情况属实"},

@@ -23,8 +23,18 @@ def _family(name: str | None):
 
 
 def step_labels(fam) -> dict[str, str]:
+    """The subject, each step of its process, and the responsibility limits (a co-squad's steps follow its own
+    协办时限, so they are not offered one by one)."""
+    from workflows.deadlines.responsibility import CO_SQUAD_STEP, RETURN_STEP
+    from workflows.tasks.parts import STEPS as CO_STEPS
+
     tasks = engine.get_process(fam.process_id).user_tasks
-    return {"": "整件办理期限", **{step: info["name"] for step, info in tasks.items()}}
+    labels = {"": "整件办理期限", **{step: info["name"] for step, info in tasks.items() if step not in CO_STEPS}}
+    if fam.co_squad_activity:
+        labels[CO_SQUAD_STEP] = "协办时限（每个协办中队，默认整件期限的三分之二）"
+    if fam.assign_step or fam.co_squad_activity:
+        labels[RETURN_STEP] = "退单时限（自交办起，默认 1 个工作日）"
+    return labels
 
 
 def _rule_form(fam, formdata=None) -> RuleForm:

@@ -21,6 +21,8 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
                 ("petition_satisfaction_rate", "满意率(%)"), ("petitions_reopened", "重新整改")]),
     ("重大案件 / 追责", [("cases", "督办案件"), ("problems", "发现问题"), ("referrals", "追责移送"),
                         ("referrals_closed", "追责办结")]),
+    ("协办 / 退单", [("co_parts", "协办任务"), ("co_late", "协办超期"), ("jur_returns", "退单"),
+                   ("jur_rejected", "退单被驳回")]),
     ("慢作为", [("overdue_steps", "超期环节")]),
 ]
 KEYS = [key for _, columns in GROUPS for key, _ in columns]

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Optional
 from models.items import KIND_LABELS
 from webapp.fields import Form, files_field
 from webapp.fields import text_field as _text
+from webapp.responsibility.forms import CoSquadsMixin, MeetingForm
 from workflows.items.steps import FOLLOW_UP_METHODS, REPLY_METHODS, SATISFACTION
 
 
@@ -29,13 +30,11 @@ class StepForm(Form):
     files = files_field()
 
 
-class JointStudyForm(StepForm):
-    meeting_on = DateField("研究日期", validators=[InputRequired("请填写研究日期")])
-    participants = _text("参加人员", 300)
-    conclusion = _text("研究结论", 3000, area=True)
+class JointStudyForm(MeetingForm):
+    files = files_field()
 
 
-class AssignForm(StepForm):
+class AssignForm(CoSquadsMixin, StepForm):
     lead_squad_id = SelectField("承办中队", coerce=int, validators=[InputRequired("请选择承办中队")])
     instructions = _text("交办意见", 2000, required=False, area=True)
 

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from models.petitions import CHANNELS, MISCONDUCT, SATISFACTION
 from webapp.fields import Form, files_field
 from webapp.fields import text_field as _text
+from webapp.responsibility.forms import CoSquadsMixin, MeetingForm
 from workflows.petitions.checks import RESULTS
 from workflows.petitions.steps import REPLY_METHODS
 
@@ -31,17 +32,15 @@ class StepForm(Form):
     files = files_field()
 
 
-class AssignForm(StepForm):
+class AssignForm(CoSquadsMixin, StepForm):
     decision = RadioField("处理方式", choices=[("assign", "交办中队"), ("study", "疑难件，提交专案研究")],
                           default="assign", validators=[InputRequired("请选择处理方式")])
     squad_id = SelectField("承办中队", coerce=int, validators=[Optional()])
     instructions = _text("交办意见 / 研究事由", 2000, required=False, area=True)
 
 
-class JointStudyForm(StepForm):
-    meeting_on = DateField("研究日期", validators=[InputRequired("请填写研究日期")])
-    participants = _text("参加人员", 300)
-    record = _text("会议记录", 5000, area=True, render_kw={"rows": 5})
+class JointStudyForm(MeetingForm):
+    files = files_field()
 
 
 class AcceptForm(StepForm):

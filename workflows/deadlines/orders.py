@@ -17,7 +17,7 @@ from models.subjects import SupervisionOrder
 from workflows import audit, notifications, numbering
 from workflows.calendar import load_calendar, local_day
 from workflows.deadlines.rules import Rule
-from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from workflows.errors import Conflict, NotFound, PermissionDenied, required_text
 from workflows.families import Family
 
 ISSUER = "长宁区城市管理行政执法局"
@@ -76,12 +76,7 @@ def for_subject(session: Session, family: str, subject_id: int) -> list[Supervis
 
 
 def _text(value: str | None, label: str, field: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(f"请填写{label}", field)
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(f"{label}不能超过 {MAX_TEXT} 字", field)
-    return text
+    return required_text(value, label, field, MAX_TEXT)
 
 
 def _locked(session: Session, order_id: int) -> SupervisionOrder:

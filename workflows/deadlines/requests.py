@@ -18,7 +18,7 @@ from workflows.access import can_act
 from workflows.calendar import Deadline, end_of_local_day, local_day
 from workflows.deadlines import ladder
 from workflows.deadlines.recompute import apply_deadline, open_steps
-from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied, required_text
 from workflows.families import Family
 
 APPROVER_ROLES = {"coordination": {Role.COORDINATOR, Role.LEADER}, "leader": {Role.LEADER}}
@@ -44,12 +44,7 @@ def _open_subject(session, family: str, subject_id: int) -> tuple[Family, Any]:
 
 
 def _text(value: str | None, label: str, field: str, limit: int = MAX_REASON) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(f"请填写{label}", field)
-    if len(text) > limit:
-        raise InvalidInput(f"{label}不能超过 {limit} 字", field)
-    return text
+    return required_text(value, label, field, limit)
 
 
 def handles(session, actor: User, fam: Family, subject) -> bool:

@@ -39,6 +39,7 @@ class ReadyStep:
     name: str
     lane: str | None
     group: str
+    co_squad: int | None = None  # the co-squad part whose branch holds the step (multi-instance item)
 
 
 @dataclass
@@ -219,6 +220,7 @@ def _snapshot(workflow: BpmnWorkflow) -> Snapshot:
                 name=task.task_spec.bpmn_name or task.task_spec.name,
                 lane=task.task_spec.lane,
                 group=props.get("step_group", ""),
+                co_squad=task.data.get("co_squad"),
             )
         )
     data = dict(workflow.last_task.data) if workflow.last_task else {}

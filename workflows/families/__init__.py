@@ -59,6 +59,16 @@ class Family:
     step_limits: dict[str, int] = field(default_factory=dict)
     steps_from_start: frozenset[str] = frozenset()
     max_extension_workdays: int | None = None
+    # Responsibility (主办 / 协办 / 退单 / 改派, workflows.tasks.cosquads and .returns): the columns that hold the
+    # lead squad and its handler, the step at which the coordination section names them (and the co-squads),
+    # the BPMN's multi-instance activity with one branch per co-squad (None: the family has no co-squads), and
+    # whether the lead waits for a late co-squad (per kind) rather than proceeding with it marked missing.
+    squad_field: str = "squad_id"
+    handler_field: str = "handler_id"
+    assign_step: str | None = "assign"
+    co_squad_activity: str | None = None
+    reply_step: str | None = None  # the lead's 拟复: it needs every co-squad's contribution (or its absence marked)
+    lead_waits: Callable[[int], bool] = lambda kind: False
 
     def number(self, subject: Any) -> str:
         return subject.number
@@ -69,7 +79,7 @@ class Family:
 
 _FAMILIES: dict[str, Family] = {}
 _BUILTIN = ("workflows.items.family", "workflows.petitions.family", "workflows.cases.family",
-            "workflows.referrals.family", "workflows.inspections.family")
+            "workflows.referrals.family", "workflows.inspections.family", "workflows.meetings.family")
 
 
 def register(family: Family) -> Family:

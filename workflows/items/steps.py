@@ -11,17 +11,12 @@ from collections.abc import Callable
 from models.org import Role, Squad, User
 from workflows import counting
 from workflows.errors import InvalidInput
+from workflows.meetings.steps import joint_study
 from workflows.steps import StepContext, StepOutcome
 
 SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
 REPLY_METHODS = {"document": "书面回复", "system": "系统回复", "phone": "电话回复", "other": "其他"}
 FOLLOW_UP_METHODS = {"callback": "电话回访", "spot_check": "现场抽查", "both": "抽查并回访"}
-
-
-def _joint_study(ctx: StepContext) -> StepOutcome:
-    conclusion = ctx.text("conclusion", "研究结论")
-    details = {"participants": ctx.text("participants", "参加人员"), "meeting_on": str(ctx.values.get("meeting_on"))}
-    return StepOutcome("完成专案研究", conclusion, details=details)
 
 
 def _assign(ctx: StepContext) -> StepOutcome:
@@ -108,7 +103,7 @@ def _leader_supervise(ctx: StepContext) -> StepOutcome:
 
 
 HANDLERS: dict[str, Callable[[StepContext], StepOutcome]] = {
-    "joint_study": _joint_study,
+    "joint_study": joint_study,
     "assign": _assign,
     "accept": _accept,
     "investigate": _investigate,

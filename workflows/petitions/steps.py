@@ -7,6 +7,7 @@ from collections.abc import Callable
 from models.org import Role, Squad, User
 from workflows import counting
 from workflows.errors import InvalidInput
+from workflows.meetings.steps import joint_study
 from workflows.steps import StepContext, StepOutcome
 
 REPLY_METHODS = {"phone": "电话答复", "document": "书面答复", "visit": "当面答复", "sms": "短信答复"}
@@ -23,12 +24,6 @@ def _assign(ctx: StepContext) -> StepOutcome:
     ctx.subject.squad_id = squad.id
     return StepOutcome(f"交办至{squad.name}", ctx.text("instructions", "交办意见", required=False),
                        engine_data={"assign_decision": "assign"}, details={"squad_id": squad.id})
-
-
-def _joint_study(ctx: StepContext) -> StepOutcome:
-    details = {"meeting_on": str(ctx.date("meeting_on", "研究日期")),
-               "participants": ctx.text("participants", "参加人员")}
-    return StepOutcome("完成专案研究（会议记录）", ctx.text("record", "会议记录"), details=details)
 
 
 def _accept(ctx: StepContext) -> StepOutcome:
@@ -86,7 +81,7 @@ def _recheck(ctx: StepContext) -> StepOutcome:
 
 HANDLERS: dict[str, Callable[[StepContext], StepOutcome]] = {
     "assign": _assign,
-    "joint_study": _joint_study,
+    "joint_study": joint_study,
     "accept": _accept,
     "investigate": _investigate,
     "reply": _reply,

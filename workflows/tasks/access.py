@@ -23,7 +23,11 @@ def is_cc(session: Session, user: User, family: str, subject_id: int) -> bool:
 
 
 def can_view(session: Session, user: User, fam: Family, subject: Any) -> bool:
-    return fam.can_view(user, subject) or is_cc(session, user, fam.name, subject.id)
+    """The family's rule, a CC, or a member of one of its co-squads (协办: they see the subject and their part)."""
+    from workflows.tasks.parts import is_co_squad
+
+    return (fam.can_view(user, subject) or is_cc(session, user, fam.name, subject.id)
+            or is_co_squad(session, user, fam.name, subject.id))
 
 
 def visible(session: Session, actor: User, family: str, subject_id: int, *, lock: bool = False) -> tuple[Family, Any]:

@@ -13,7 +13,7 @@ from models.org import User
 from workflows import steps
 from workflows.access import can_act, can_complete
 from workflows.errors import PermissionDenied
-from workflows.tasks import lifecycle, snapshot
+from workflows.tasks import assignments, cosquads, lifecycle, snapshot
 from workflows.tasks.access import visible
 
 
@@ -35,7 +35,14 @@ def complete(session: Session, *, actor: User, now: datetime, family: str, subje
     if not can_complete(actor, work):
         raise PermissionDenied("该环节已委派他人办理，请等待受托人完成或收回委派后再办理")
     before = snapshot.columns(subject)
-    outcome = fam.handlers[work.step](steps.StepContext(session, actor, now, subject, values))
+    lead_before = getattr(subject, fam.squad_field, None)
+    if work.step == fam.reply_step:
+        cosquads.require_contributions(session, fam, subject)
+    handler = fam.handlers.get(work.step) or cosquads.HANDLERS[work.step]
+    outcome = handler(steps.StepContext(session, actor, now, subject, values, work))
+    if work.step == fam.assign_step:
+        cosquads.at_assign(session, fam, subject, values, outcome, actor, now)
+    assignments.record(session, fam, subject, from_squad_id=lead_before, actor=actor, now=now)
     outcome.details["restore"] = snapshot.changes(before, subject)
     instance, snap = steps.run_step(session, actor=actor, now=now, instance_id=subject.instance_id, work=work,
                                     outcome=outcome)

@@ -17,6 +17,7 @@ from workflows.deadlines import compute, ladder
 from workflows.deadlines.rules import book_for
 from workflows.families import Family
 from workflows.numbering import allocate
+from workflows.tasks import assignments, parts
 
 COORDINATION = "coordination"
 
@@ -41,6 +42,11 @@ def placement(session: Session, fam: Family, subject: Any, now: datetime):
     def place(step: engine.ReadyStep) -> worklist.Placement:
         due = compute.step_due(calendar, book, fam, subject, step.step, now)
         common = {"due_at": due.due_at, "due_provisional": due.provisional} if due else {}
+        if step.co_squad is not None:  # a co-squad's branch: its squad, its handler, its own limit
+            part = parts.place(session, fam, subject, step.co_squad, now)
+            assignee = None if step.step == "co_accept" else part.handler_id
+            return worklist.Placement(squad_id=part.squad_id, assignee_id=assignee, due_at=part.due_at,
+                                      due_provisional=part.due_provisional)
         if step.group == "squad":
             assignee = None if step.step in fam.unassigned_steps else fam.handler_of(subject)
             return worklist.Placement(squad_id=fam.squad_of(subject), assignee_id=assignee, **common)
@@ -82,9 +88,13 @@ def start(session: Session, fam: Family, subject: Any, *, actor: User | None, no
     """Start the family's process for a new (or reopened) subject, project it and write the audit entry."""
     session.flush()
     version = engine.deploy(session, engine.get_process(fam.process_id), now)
-    instance, snapshot = engine.start(session, version, fam.name, subject.id, data or fam.start_data(subject), now)
+    data = dict(data or fam.start_data(subject))
+    if fam.co_squad_activity is not None:
+        data.setdefault("co_squads", [])  # the multi-instance collection: filled at 交办
+    instance, snapshot = engine.start(session, version, fam.name, subject.id, data, now)
     session.flush()
     subject.instance_id = instance.id
+    assignments.record(session, fam, subject, from_squad_id=None, actor=actor, now=now)
     after_advance(session, fam, subject, instance, snapshot, now)
     audit.record(session, actor=actor, now=now, family=fam.name, subject_id=subject.id, action=action,
                  summary=summary, details={"number": subject.number, **(details or {})})

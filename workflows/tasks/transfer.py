@@ -10,6 +10,7 @@ from models.org import User
 from workflows import audit, families, notifications
 from workflows.access import can_act, leads_unit
 from workflows.errors import Conflict, InvalidInput, PermissionDenied
+from workflows.tasks import parts
 from workflows.tasks.claim import colleague, locked_work
 
 MAX_NOTE = 500
@@ -34,7 +35,9 @@ def transfer(session, *, actor: User, now: datetime, work_id: int, to_user_id: i
     work.assignee_id, work.claimed_at, work.owner_id, work.delegated_at = target.id, now, None, None
     fam = families.find(work.family)
     subject = session.get(fam.model, work.subject_id) if fam else None
-    if work.step_group == "squad" and getattr(subject, "handler_id", None) is not None:
+    if work.step in parts.STEPS:  # a co-squad's handler of its part follows its work
+        parts.follow_handler(session, work, target.id)
+    elif work.step_group == "squad" and getattr(subject, "handler_id", None) is not None:
         subject.handler_id = target.id  # the squad's handler of the subject follows its work
     notifications.work_reassigned(session, work, now)
     audit.record(session, actor=actor, now=now, family=work.family, subject_id=work.subject_id, action="transfer",

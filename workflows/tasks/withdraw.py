@@ -16,7 +16,7 @@ from models.org import User
 from workflows import audit, engine
 from workflows.deadlines import ladder
 from workflows.errors import Conflict
-from workflows.tasks import lifecycle, snapshot
+from workflows.tasks import lifecycle, parts, snapshot
 from workflows.tasks.access import visible
 
 NOT_YOURS = "只能撤回您本人刚刚办理的环节"
@@ -62,6 +62,8 @@ def withdraw(session, *, actor: User, now: datetime, family: str, subject_id: in
     except (engine.StepConflict, StaleDataError) as exc:
         raise Conflict("流程状态已变化，不能撤回，请刷新页面") from exc
     snapshot.restore(subject, entry.details.get("restore") or {})
+    if entry.step == fam.assign_step:  # the co-squads' branches went with the 交办: they wait for the next one
+        parts.unopen(session, fam.name, subject.id)
     lifecycle.after_advance(session, fam, subject, snap.instance, snap, now)
     work = session.scalar(select(WorkItem).where(WorkItem.task_uuid == task_uuid))
     if work is not None:  # the step is theirs again, on its old clock

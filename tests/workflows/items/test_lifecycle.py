@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 
 from models.items import ItemKind
-from tests.factories import NOW, finish, make_item, open_work
+from tests.factories import NOW, finish, make_item, meeting_values, open_work
 from workflows import audit
 from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflows.items import operations
 
 STEP_VALUES = {
-    "joint_study": {"meeting_on": NOW.date(), "participants": "协调科、中队", "conclusion": "限期处置"},
+    "joint_study": meeting_values(NOW.date()),
     "investigate": {"findings": "现场核实属实"},
     "draft_reply": {"reply_text": "已责令整改"},
     "send_reply": {"replied_on": NOW.date(), "method": "document", "summary": "已书面回复"},

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.factories import NOW, finish, make_petition, open_work
+from tests.factories import NOW, finish, make_petition, meeting_values, open_work
 
 VALUES = {
-    "joint_study": {"meeting_on": NOW.date(), "participants": "协调科、中队、法制科", "record": "明确处置方案"},
+    "joint_study": meeting_values(NOW.date()),
     "accept": {"notified_on": NOW.date()},
     "investigate": {"findings": "现场核实，已责令停工整改"},
     "reply": {"method": "phone", "replied_on": NOW.date(), "summary": "已电话答复信访人"},
