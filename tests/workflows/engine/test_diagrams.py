@@ -20,7 +20,7 @@ FILES = sorted(Path("bpmn").glob("*.bpmn"))
 def test_diagram_interchange_is_complete(path):
     tree = etree.parse(str(path))
     nodes = {e.get("id") for e in tree.iter() if isinstance(e.tag, str) and etree.QName(e).localname in NODES}
-    flows = {e.get("id") for e in tree.iter(f"{{{BPMN}}}sequenceFlow")}
+    flows = {e.get("id") for kind in ("sequenceFlow", "messageFlow") for e in tree.iter(f"{{{BPMN}}}{kind}")}
     shapes = {e.get("bpmnElement") for e in tree.iter(f"{{{DI}}}BPMNShape")}
     edges = {e.get("bpmnElement") for e in tree.iter(f"{{{DI}}}BPMNEdge")}
     in_lanes = {r.text for r in tree.iter(f"{{{BPMN}}}flowNodeRef")}
