@@ -52,7 +52,7 @@ def test_return_page_offers_the_form_inside_the_limit_and_says_why_after(db, org
     url = f"/r/{FAMILY}/{item.id}/return"
     assert 'name="explanation"' in client.get(url).get_data(as_text=True)
     resp = post_form(client, url, url, {"reason": "territory", "explanation": "属江苏路辖区",
-                                        "files": (io.BytesIO(b"map"), "map.png")},
+                                        "files": (io.BytesIO(b"\x89PNG\r\n\x1a\n map"), "map.png")},
                      content_type="multipart/form-data")
     assert resp.status_code == 302
     html = client.get(f"/items/{item.id}").get_data(as_text=True)
