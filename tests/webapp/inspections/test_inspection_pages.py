@@ -165,3 +165,63 @@ def test_phone_layout_of_the_finding_page_has_the_viewport(db, org, as_user, set
 
 def test_login_password_fixture_unchanged():
     assert PASSWORD
+
+
+def test_task_list_add_import_and_export(db, org, as_user, setup):
+    from openpyxl import load_workbook
+
+    from models.inspections import InspectionTask
+
+    client = as_user(org.officer)
+    template = setup[0].template_version.template
+    bad = post_form(client, "/inspections/tasks?year=2026", "/inspections/tasks?year=2026", {
+        "year": "2026", "area": "law", "content": "", "frequency": "monthly", "owner_section_id": org.legal.id,
+        "template_id": template.id, "due_days": "10", "sample_size": "2"})
+    assert bad.status_code == 400 and db.scalar(select(InspectionTask.id)) is None
+    ok = post_form(client, "/inspections/tasks?year=2026", "/inspections/tasks?year=2026", {
+        "year": "2026", "area": "law", "content": "每月案卷评查", "frequency": "monthly",
+        "owner_section_id": org.legal.id, "template_id": template.id, "due_days": "10", "sample_size": "2"})
+    assert ok.status_code == 302
+    exported = client.get("/inspections/tasks/2026.xlsx").data
+    sheet = load_workbook(io.BytesIO(exported)).active
+    assert sheet.cell(2, 3).value == "每月案卷评查"
+    again = post_form(client, "/inspections/tasks?year=2027", "/inspections/tasks?year=2027",
+                      {"file": (io.BytesIO(exported), "清单.xlsx")}, content_type="multipart/form-data")
+    assert again.status_code == 302, again.get_data(as_text=True)[:1500]
+    assert db.scalar(select(InspectionTask.content).where(InspectionTask.year == 2027)) == "每月案卷评查"
+    grid = client.get("/inspections/tasks?year=2026").get_data(as_text=True)
+    assert grid.count('data-period="2026-') == 12
+
+
+def test_template_edit_makes_a_new_version(db, org, as_user, setup):
+    rnd, _ = setup
+    template = rnd.template_version.template
+    client = as_user(org.officer)
+    page = f"/inspections/templates/{template.id}"
+    bad = post_form(client, page, page, {"items": "只有描述", "note": ""})
+    assert bad.status_code == 400 and "6 栏" in bad.get_data(as_text=True)
+    ok = post_form(client, page, page, {"items": "文书规范 | 扣分 | 10 | 2 | 10 | 文书不规范", "note": "简化"})
+    assert ok.status_code == 302
+    db.expire_all()
+    assert template.current_version == 2 and rnd.template_version.version == 1
+
+
+def test_register_import_through_the_page(db, org, as_user):
+    from openpyxl import Workbook
+
+    from workflows.inspections import register as reg
+
+    book = Workbook()
+    book.active.append(list(reg.COLUMNS))
+    book.active.append(["C001", org.squad_a.name, "张三", "违法搭建", "否", "2026-10-08", "5000", "已结案"])
+    book.active.append(["C002", "无此中队", "张三", "违法搭建", "否", "2026-10-08", "5000", "已结案"])
+    out = io.BytesIO()
+    book.save(out)
+    client = as_user(org.officer)
+    first = post_form(client, "/inspections/register", "/inspections/register",
+                      {"file": (io.BytesIO(out.getvalue()), "导出.xlsx")}, content_type="multipart/form-data")
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200 and "第3行" in html and "新增 1 件" in html
+    second = post_form(client, "/inspections/register", "/inspections/register",
+                       {"file": (io.BytesIO(out.getvalue()), "导出.xlsx")}, content_type="multipart/form-data")
+    assert second.status_code == 400 and "不能重复导入" in second.get_data(as_text=True)
