@@ -16,6 +16,7 @@ from models import (  # noqa: F401
     petitions,
     referrals,
     responsibility,
+    scores,
     security,
     subjects,
 )

@@ -184,3 +184,65 @@ def meeting_values(day, decisions=None) -> dict:
     return {"held_on": day, "place": "局三楼会议室", "units_present": "协调科、承办中队、法制科",
             "people_present": "王科长、李中队长、赵法制员", "matters": "研究违法事实认定和处置方案",
             "decisions": decisions or [{"text": "由承办中队限期调查取证", "squad_id": None, "due_on": None}]}
+
+
+
+
+def shanghai(month: int, day: int, hour: int = 10, year: int = 2026) -> datetime:
+    """A moment given in Shanghai time (scores and periods are cut by Shanghai months)."""
+    from workflows.calendar import LOCAL_TZ
+
+    return datetime(year, month, day, hour, tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def make_subject_row(db: Session, *, squad: Squad | None, handler: User | None, deadline_at: datetime | None,
+                     closed_at: datetime | None = None, family: str = "instructed_item", level: str = "blue",
+                     registered_at: datetime | None = None, kind: int = 0):
+    """A bare row of the cross-family subject projection (what reports and scores read), with no family row
+    behind it: for fixtures of recorded events."""
+    from models.subjects import Subject
+
+    n = next(_seq)
+    row = Subject(family=family, subject_id=900000 + n, number=f"测{n}", title=f"测试事项{n}", kind=kind,
+                  status="closed" if closed_at else "open", current_step_name="", squad_id=squad.id if squad else None,
+                  handler_id=handler.id if handler else None, registered_by_id=None,
+                  registered_at=registered_at or (deadline_at or NOW) - timedelta(days=10), closed_at=closed_at,
+                  deadline_at=deadline_at, level=level, search_text="", updated_at=NOW)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def make_overdue(db: Session, row, *, due_at: datetime, step: str = "", assignee: User | None = None):
+    """The overdue evidence the ladder records for a whole subject (step '') or one of its steps."""
+    from models.deadlines import OverdueRecord
+
+    record = OverdueRecord(key=f"fixture:{next(_seq)}", family=row.family, subject_id=row.subject_id, task_uuid=None,
+                           step=step, step_name=step or "办理期限", squad_id=row.squad_id,
+                           assignee_id=(assignee.id if assignee else row.handler_id), due_at=due_at, detected_at=due_at)
+    db.add(record)
+    db.flush()
+    return record
+
+
+def make_order(db: Session, row, *, issued_at: datetime, answer_due_at: datetime, answered_at: datetime | None = None):
+    """A 督办单 on a subject row, answered or not."""
+    from models.subjects import SupervisionOrder
+
+    n = next(_seq)
+    order = SupervisionOrder(number=f"测督单{n}", year=issued_at.year, seq=100000 + n, family=row.family,
+                             subject_id=row.subject_id, squad_id=row.squad_id, deadline_at=row.deadline_at or issued_at,
+                             reason="测试", issued_at=issued_at, answer_due_at=answer_due_at,
+                             status="answered" if answered_at else "issued", answered_at=answered_at)
+    db.add(order)
+    db.flush()
+    return order
+
+
+def record_step(db: Session, row, *, actor: User, at: datetime, step: str, squad: Squad | None = None, **details):
+    """The audit entry the toolkit writes when a step of the subject is completed."""
+    from workflows import audit
+
+    return audit.record(db, actor=actor, now=at, family=row.family, subject_id=row.subject_id, action="complete",
+                        step=step, summary=f"完成{step}",
+                        details={**details, "squad_id": squad.id if squad else None})

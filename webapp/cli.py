@@ -108,3 +108,6 @@ def init_app(app: Flask) -> None:
     from webapp.petitions import commands as petition_commands
 
     petition_commands.register(app)
+    from webapp.scores import commands as score_commands
+
+    score_commands.register(app)

@@ -69,9 +69,16 @@ class Family:
     co_squad_activity: str | None = None
     reply_step: str | None = None  # the lead's 拟复: it needs every co-squad's contribution (or its absence marked)
     lead_waits: Callable[[int], bool] = lambda kind: False
+    # Whom results on a subject count against (scores): (squad_id, user_id); default its lead squad and handler.
+    accountable_of: Callable[[Any], tuple[int | None, int | None]] | None = None
 
     def number(self, subject: Any) -> str:
         return subject.number
+
+    def responsible(self, subject: Any) -> tuple[int | None, int | None]:
+        if self.accountable_of is not None:
+            return self.accountable_of(subject)
+        return self.squad_of(subject), self.handler_of(subject)
 
     def label_of(self, subject: Any) -> tuple[str, str]:
         return subject.number, self.title_of(subject)

@@ -22,4 +22,6 @@ FAMILY = register(Family(
     section_of=lambda r, step: r.section_id, final_steps=frozenset({"record_outcome"}),
     may_act=lambda user, r: r.target_user_id != user.id,
     item_limits={0: REFERRAL_DAYS}, step_limits=STEP_LIMITS,
+    accountable_of=lambda r: (r.target_squad_id or (r.target_user.squad_id if r.target_user else None),
+                              r.target_user_id),
 ))
