@@ -11,7 +11,9 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, Numeri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
+from models.engine import WorkItem
 from models.org import User
+from models.subjects import Subject
 
 POINTS = Numeric(8, 2)
 
@@ -174,3 +176,10 @@ class CommendationScore(Base):
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(String(500), default="")
     scored_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# The leaders' dashboard (workflows.scoring.dashboard) groups the cross-family projections by these: closures of a
+# year per squad and family (index-only on PostgreSQL), open subjects per level, open steps per family and age.
+Index("ix_subject_closed", Subject.closed_at, postgresql_include=["squad_id", "deadline_at", "family"])
+Index("ix_subject_status_level", Subject.status, Subject.family, Subject.level)
+Index("ix_work_item_family_started", WorkItem.family, WorkItem.started_at)

@@ -57,6 +57,7 @@ BLUEPRINTS = [
     ("webapp.inspections.common", ("views", "review_views", "findings", "reports", "setup", "ledger")),
     ("webapp.security.views", ()), ("webapp.auditlog.views", ()),
     ("webapp.responsibility.common", ("views", "meetings")),
+    ("webapp.scores.common", ("views", "appeal_views", "record_views", "award_views", "dashboard")),
 ]
 
 

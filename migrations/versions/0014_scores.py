@@ -161,7 +161,16 @@ def upgrade() -> None:
 
 
 
+    op.create_index("ix_subject_closed", "subject", ["closed_at"],
+                    postgresql_include=["squad_id", "deadline_at", "family"])
+    op.create_index("ix_subject_status_level", "subject", ["status", "family", "level"])
+    op.create_index("ix_work_item_family_started", "work_item", ["family", "started_at"])
+
+
 def downgrade() -> None:
+    op.drop_index("ix_work_item_family_started", table_name="work_item")
+    op.drop_index("ix_subject_status_level", table_name="subject")
+    op.drop_index("ix_subject_closed", table_name="subject")
     with op.batch_alter_table('score_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_score_entry_subject')
         batch_op.drop_index(batch_op.f('ix_score_entry_rule_id'))
