@@ -181,5 +181,6 @@ class CommendationScore(Base):
 # The leaders' dashboard (workflows.scoring.dashboard) groups the cross-family projections by these: closures of a
 # year per squad and family (index-only on PostgreSQL), open subjects per level, open steps per family and age.
 Index("ix_subject_closed", Subject.closed_at, postgresql_include=["squad_id", "deadline_at", "family"])
-Index("ix_subject_status_level", Subject.status, Subject.family, Subject.level)
+Index("ix_subject_status_level", Subject.status, Subject.family, Subject.level,
+      postgresql_include=["deadline_at"])
 Index("ix_work_item_family_started", WorkItem.family, WorkItem.started_at)

@@ -163,7 +163,8 @@ def upgrade() -> None:
 
     op.create_index("ix_subject_closed", "subject", ["closed_at"],
                     postgresql_include=["squad_id", "deadline_at", "family"])
-    op.create_index("ix_subject_status_level", "subject", ["status", "family", "level"])
+    op.create_index("ix_subject_status_level", "subject", ["status", "family", "level"],
+                    postgresql_include=["deadline_at"])
     op.create_index("ix_work_item_family_started", "work_item", ["family", "started_at"])
 
 
