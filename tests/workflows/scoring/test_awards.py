@@ -3,10 +3,11 @@ template deduction once the inspections area's `finding` table exists."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from models.scores import ScoreEntry
 from tests.factories import make_subject_row, shanghai
@@ -77,30 +78,19 @@ def test_commended_person_earns_the_person_and_squad_bonus_and_the_unselected_no
 
 
 def test_confirmed_findings_count_by_their_template_deduction(db, org):
+    """A finding confirmed through a real inspection round (the inspections area's own path)."""
+    from tests.workflows.inspections.test_deadlines import _confirmed_finding
+
     rules.seed_year(db, year=2026, now=NOW)
-    if not findings.present(db):  # the inspections area is not installed: stand in for its table
-        db.execute(text("CREATE TABLE finding (id INTEGER PRIMARY KEY, number VARCHAR(32), squad_id INTEGER,"
-                        " responsible_id INTEGER, category VARCHAR(64), deduction NUMERIC(6, 2), status VARCHAR(16),"
-                        " confirmed_at TIMESTAMP)"))
-    table = findings.FINDING
-    db.execute(table.insert(), [
-        {"id": 70001, "number": "督察2026-0001", "squad_id": org.squad_a.id, "responsible_id": org.a_member.id,
-         "category": "执法全过程记录", "deduction": Decimal("2.5"), "status": "rectifying",
-         "confirmed_at": shanghai(10, 9)},
-        {"id": 70002, "number": None, "squad_id": org.squad_a.id, "responsible_id": None, "category": "着装规范",
-         "deduction": Decimal("1"), "status": "draft", "confirmed_at": None},
-        {"id": 70003, "number": "督察2026-0003", "squad_id": org.squad_b.id, "responsible_id": None,
-         "category": "着装规范", "deduction": Decimal("3"), "status": "dismissed", "confirmed_at": shanghai(10, 9)},
-    ]) if _insertable(db) else pytest.skip("the inspections area's finding table needs its own factories")
+    assert findings.present(db)
+    finding = _confirmed_finding(db, org, date(2026, 10, 9))
+    assert finding.confirmed_at is not None and finding.deduction > 0
     ledger.rebuild(db, now=NOW)
     lines = list(db.scalars(select(ScoreEntry).where(ScoreEntry.code == "finding")))
-    assert [(e.source_id, e.squad_points, e.person_points) for e in lines] == [
-        (70001, Decimal("-2.50"), Decimal("-1.25"))]
-
-
-def _insertable(db) -> bool:
-    """Our stand-in table takes these rows; the real one has more NOT NULL columns (then insp's factories)."""
-    from sqlalchemy import inspect
-
-    names = {c["name"] for c in inspect(db.connection()).get_columns("finding")}
-    return names <= {c.name for c in findings.FINDING.columns}
+    person = -Decimal("0.5") * finding.deduction if finding.responsible_id else 0
+    assert [(e.source_id, e.squad_id, e.squad_points, e.person_points) for e in lines] == [
+        (finding.id, org.squad_a.id, (-finding.deduction).quantize(Decimal("0.01")), person)]
+    finding.status = "dismissed"
+    db.flush()
+    ledger.rebuild(db, now=NOW)
+    assert db.scalar(select(ScoreEntry).where(ScoreEntry.code == "finding")) is None
