@@ -58,6 +58,7 @@ BLUEPRINTS = [
     ("webapp.security.views", ()), ("webapp.auditlog.views", ()),
     ("webapp.responsibility.common", ("views", "meetings")),
     ("webapp.scores.common", ("views", "appeal_views", "record_views", "award_views", "dashboard")),
+    ("webapp.scores.admin_views", ()),
 ]
 
 

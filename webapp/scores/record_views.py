@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request
 
 from models.org import Role
 from webapp.db import session
@@ -10,7 +10,7 @@ from webapp.extensions import actor
 from webapp.scores.common import bp, now
 from webapp.scores.forms import RuleForm
 from workflows.calendar import LOCAL_TZ
-from workflows.errors import InvalidInput, NotFound
+from workflows.errors import NotFound
 from workflows.scoring import record, rules
 
 
@@ -52,29 +52,3 @@ def rules_page():
         raise NotFound("页面不存在")
     year = _year()
     return _rules_page(year, {r.id: _form_for(r) for r in rules.current(session(), year)})
-
-
-@bp.route("/rules/<int:rule_id>", methods=["POST"])
-def edit_rule(rule_id: int):
-    db, me = session(), actor()
-    if not me.has(Role.SYSTEM_ADMIN):
-        raise NotFound("页面不存在")
-    rule = next((r for r in rules.current(db) if r.id == rule_id), None)
-    if rule is None:
-        raise NotFound("考核细则不存在或已有新版本")
-    form = _form_for(rule, request.form)
-    forms = {r.id: _form_for(r) for r in rules.current(db, rule.year)}
-    forms[rule.id] = form
-    if not form.validate_on_submit():
-        return _rules_page(rule.year, forms, 400)
-    data = rules.RuleInput(form.squad_points.data, form.person_points.data, form.cap.data or "", form.cap_period.data,
-                           form.threshold.data or "", bool(form.active.data))
-    try:
-        new = rules.edit(db, actor=me, now=now(), rule_id=rule.id, data=data)
-    except InvalidInput as exc:
-        db.rollback()
-        getattr(form, exc.field, form.squad_points).errors.append(exc.message)
-        return _rules_page(rule.year, forms, 400)
-    db.commit()
-    flash(f"已保存“{new.label}”第 {new.version} 版：重新计算台账后对未锁定的考核期生效", "success")
-    return redirect(url_for("scores.rules_page", year=new.year))
