@@ -18,6 +18,7 @@ from models import (  # noqa: F401
     responsibility,
     scores,
     security,
+    settings,
     subjects,
 )
 from models.base import Base, UTCDateTime

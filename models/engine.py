@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -67,6 +68,9 @@ class WorkItem(Base):
     # Deadline ladder (workflows.deadlines): the next warning/alert moment and the last stage sent.
     next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     alert_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Reached the overdue stage at least once (kept when a new due time resets the stage): its overdue
+    # evidence is resolved when the step closes.
+    overdue_seen: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # Task operations (workflows.tasks): who claimed it and when, the completed step that opened it (for 撤回),
     # and delegation (委派): the owner it returns to, and the delegate's draft of the step's values.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -77,6 +77,41 @@ def digest(entry: AuditEntry) -> str:
     return mac(_body(entry), entry.alg)
 
 
+_HEADS = "duban_audit_heads"  # session.info: (family, subject_id) -> (transaction, (seq, hash) | None)
+
+
+def _transaction(session: Session):
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def head_columns(family: str, subject_id_column) -> tuple:
+    """The chain head of a subject as two scalar subqueries, for a caller that locks the subject anyway (see
+    `prime_head`): its last seq and hash (NULL when it has no entry yet)."""
+    last = (select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.family == family,
+                                                          AuditEntry.subject_id == subject_id_column)
+            .order_by(AuditEntry.seq.desc()).limit(1))
+    return (last.with_only_columns(AuditEntry.seq).scalar_subquery(),
+            last.with_only_columns(AuditEntry.hash).scalar_subquery())
+
+
+def prime_head(session: Session, family: str, subject_id: int, seq: int | None, hash_: str | None) -> None:
+    """Remember the chain head read under the subject's row lock, for this (innermost) transaction only."""
+    session.info.setdefault(_HEADS, {})[(family, subject_id)] = (
+        _transaction(session), (seq, hash_) if seq is not None else None)
+
+
+def _head(session: Session, family: str, subject_id: int):
+    held = session.info.get(_HEADS, {}).get((family, subject_id))
+    if held is not None and held[0] is _transaction(session):
+        return held[1]
+    return session.execute(
+        select(AuditEntry.seq, AuditEntry.hash)
+        .where(AuditEntry.family == family, AuditEntry.subject_id == subject_id)
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+
+
 def record(
     session: Session,
     *,
@@ -94,25 +129,22 @@ def record(
 ) -> AuditEntry:
     """Add one entry in the caller's transaction (flushed, never committed here). The global counter row stays
     locked until the transaction ends, so entries are numbered 1, 2, 3 ... without gaps (a rollback gives the
-    number back) and simultaneous writers of one subject queue instead of colliding."""
+    number back) and simultaneous writers of one subject queue instead of colliding. The subject's chain head
+    comes from `prime_head` when the caller read it under the subject's lock in this transaction."""
     gseq = numbering.next_seq(session, COUNTER, 0, lambda: session.scalar(select(func.max(AuditEntry.gseq))) or 0)
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash)
-        .where(AuditEntry.family == family, AuditEntry.subject_id == subject_id)
-        .order_by(AuditEntry.seq.desc())
-        .limit(1)
-    ).first()
+    last = _head(session, family, subject_id)
     details = dict(details or {})
     address = address or str(details.get("address", "")) or _address.get()
     entry = AuditEntry(
         gseq=gseq, at=now, actor_id=actor.id if actor else None, family=family, subject_id=subject_id,
-        seq=(last.seq + 1) if last else 1, action=action, step=step, summary=summary[:200], opinion=opinion or "",
-        details=details, prev_hash=last.hash if last else GENESIS, address=address[:64], outcome=outcome[:16],
+        seq=(last[0] + 1) if last else 1, action=action, step=step, summary=summary[:200], opinion=opinion or "",
+        details=details, prev_hash=last[1] if last else GENESIS, address=address[:64], outcome=outcome[:16],
         alg=_key["alg"],
     )
     entry.hash = digest(entry)
     session.add(entry)
     session.flush()
+    prime_head(session, family, subject_id, entry.seq, entry.hash)
     return entry
 
 

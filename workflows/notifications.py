@@ -7,11 +7,10 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, case, cast, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models.audit import AuditEntry
 from models.engine import WorkItem
 from models.notifications import Notification, NotificationSetting
 from models.org import Role, User, UserRole
@@ -63,25 +62,56 @@ def holders(session: Session, work: WorkItem) -> list[int]:
     return role_users(session, roles, squad_id=squad) if roles else []
 
 
-def _was_done_before(session: Session, work: WorkItem) -> bool:
-    return bool(session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.family == work.family, AuditEntry.subject_id == work.subject_id,
-        AuditEntry.action == "complete", AuditEntry.step == work.step)))
+def _holders_query(work: WorkItem):
+    """The users who hold an open step (its assignee, else everybody of its unit who may claim it), as SQL."""
+    if work.assignee_id is not None:
+        return User.id == work.assignee_id
+    roles = GROUP_ROLES.get(work.step_group, ())
+    if not roles:
+        return None
+    clause = User.active.is_(True) & User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(list(roles))))
+    if work.step_group == "squad":
+        clause &= User.squad_id == work.squad_id
+    return clause
 
 
-def work_added(session: Session, rows: Iterable[WorkItem], now: datetime) -> int:
-    """Assignment (or return, when the step was done before) notifications for newly opened steps."""
-    added = 0
-    for work in rows:
+def notify_holders(session: Session, work: WorkItem, *, key: str, kind: str, title: str, now: datetime,
+                   level: str = "info") -> int:
+    """`notify` to whoever holds the step, in ONE statement: INSERT ... SELECT over the holders, with each
+    one's e-mail preference, skipping keys already sent. A plain INSERT (the dialects' ON CONFLICT constructs
+    are compiled anew every time): the key names a step this transaction has just opened, so no other
+    transaction can be adding it at the same moment."""
+    who = _holders_query(work)
+    if who is None:
+        return 0
+    mail = (select(NotificationSetting.user_id).where(
+        NotificationSetting.user_id == User.id, NotificationSetting.email_enabled.is_(True),
+        NotificationSetting.email != "").exists())
+    rows = select(
+        func.substr(literal(f"{key}:u") + cast(User.id, String), 1, 200), User.id, literal(kind), literal(level),
+        literal(title[:200]), literal(work.subject_title), literal(work.family), literal(work.subject_id),
+        literal(work.task_uuid), literal(now, Notification.created_at.type),
+        case((mail, "pending"), else_="none"),
+    ).where(who, ~select(Notification.id).where(
+        Notification.key == func.substr(literal(f"{key}:u") + cast(User.id, String), 1, 200)).exists())
+    columns = ["key", "user_id", "kind", "level", "title", "body", "family", "subject_id", "task_uuid", "created_at",
+               "email_status"]
+    return session.execute(insert(Notification).from_select(columns, rows)).rowcount or 0
+
+
+def work_added(session: Session, added: Iterable, now: datetime) -> int:
+    """Assignment (or return, when the engine says the step was done before) notifications for newly opened
+    steps; `added` holds each new row with the engine's ReadyStep. One statement per step."""
+    count = 0
+    for work, step in added:
         if work.step in ESCALATION_STEPS:
             continue
-        returned = _was_done_before(session, work)
+        returned = bool(getattr(step, "repeated", False))
         kind, verb = ("returned", "被退回重办") if returned else ("assigned", "待办理")
-        added += notify(session, key=f"{kind}:work:{work.task_uuid}", user_ids=holders(session, work), kind=kind,
-                        title=f"{work.subject_number}「{work.step_name}」{verb}", body=work.subject_title, now=now,
-                        level="warning" if returned else "info", family=work.family, subject_id=work.subject_id,
-                        task_uuid=work.task_uuid)
-    return added
+        count += notify_holders(session, work, key=f"{kind}:work:{work.task_uuid}", kind=kind, now=now,
+                                title=f"{work.subject_number}「{work.step_name}」{verb}",
+                                level="warning" if returned else "info")
+    return count
 
 
 def work_reassigned(session: Session, work: WorkItem, now: datetime) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.subjects import Subject
@@ -30,23 +30,36 @@ def _values(fam: Family, subject: Any, now: datetime) -> dict:
     }
 
 
-def project(session: Session, fam: Family, subject: Any, now: datetime) -> Subject:
-    """Create or refresh the subject's projection row (flushes)."""
-    session.flush()  # the subject's id and its latest columns
-    row = session.scalar(select(Subject).where(Subject.family == fam.name, Subject.subject_id == subject.id))
-    if row is None:
-        row = Subject(family=fam.name, subject_id=subject.id)
+_PENDING = "duban_subject_rows"  # session.info: projection rows added but perhaps not flushed yet
+
+
+def project(session: Session, fam: Family, subject: Any, now: datetime) -> None:
+    """Refresh the subject's projection row in one UPDATE (no read first), or add it when there is none yet.
+    A projection row this session already holds is not refreshed by the UPDATE (read it again if needed)."""
+    if subject.id is None:
+        session.flush()
+    values = _values(fam, subject, now)
+    pending = session.info.setdefault(_PENDING, {})
+    row = pending.get((fam.name, subject.id))
+    if row is not None and row in session:
+        for name, value in values.items():
+            setattr(row, name, value)
+        return
+    table = Subject.__table__  # Core: the ORM's bulk path costs more than the statement itself
+    updated = session.execute(update(table).where(table.c.family == fam.name, table.c.subject_id == subject.id)
+                              .values(**values)).rowcount
+    if not updated:
+        row = Subject(family=fam.name, subject_id=subject.id, **values)
         session.add(row)
-    for name, value in _values(fam, subject, now).items():
-        setattr(row, name, value)
-    session.flush()
-    return row
+        pending[(fam.name, subject.id)] = row
 
 
-def project_by_id(session: Session, family: str, subject_id: int, now: datetime) -> Subject | None:
+def project_by_id(session: Session, family: str, subject_id: int, now: datetime) -> bool:
     fam = families.get(family)
     subject = session.get(fam.model, subject_id)
-    return project(session, fam, subject, now) if subject is not None else None
+    if subject is not None:
+        project(session, fam, subject, now)
+    return subject is not None
 
 
 def rebuild(session: Session, now: datetime, *, missing_only: bool = True, batch: int = 500) -> int:

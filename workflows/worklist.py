@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from models.engine import ProcessInstance, WorkItem
@@ -33,22 +34,27 @@ def sync(
     now: datetime,
     label: tuple[str, str],
     opened_by: str | None = None,
+    subject: Any = None,
 ) -> list[WorkItem]:
-    """Delete rows of steps that closed, add rows for steps that opened (by the completion of `opened_by`, when
-    a step's completion opened them); returns the new rows."""
+    """Update the projection by the difference the engine reports (no re-read): delete rows of steps that closed,
+    add rows for steps that opened (by the completion of `opened_by`, when a step's completion opened them), with
+    their alert moment set before the insert. Returns the new rows (added to the session, not yet flushed)."""
     ready = {step.task_uuid: step for step in snapshot.ready}
-    existing = set(session.scalars(select(WorkItem.task_uuid).where(WorkItem.instance_id == instance.id)))
-    gone = existing - ready.keys()
+    gone = snapshot.was_ready - ready.keys()
     if gone:
-        session.execute(delete(WorkItem).where(WorkItem.task_uuid.in_(gone)))
-        hooks.work_closed(session, instance, gone, snapshot.completed, now)
-    added = [_row(instance, step, place(step), now, label) for uuid, step in ready.items() if uuid not in existing]
-    for row in added:
-        row.opened_by_task = opened_by
-    session.add_all(added)
-    session.flush()
-    hooks.work_added(session, instance, added, now)
-    return added
+        table = WorkItem.__table__  # Core: cheaper than the ORM's bulk path; the rows are gone from here on
+        closed = session.execute(delete(table).where(table.c.task_uuid.in_(gone))
+                                 .returning(table.c.task_uuid, table.c.overdue_seen)).all()
+        hooks.work_closed(session, instance, closed, snapshot.completed, now, subject=subject)
+    added = []
+    for uuid, step in ready.items():
+        if uuid not in snapshot.was_ready:
+            row = _row(instance, step, place(step), now, label)
+            row.opened_by_task = opened_by
+            added.append((row, step))
+    hooks.work_added(session, instance, added, now, subject=subject)
+    session.add_all(row for row, _ in added)
+    return [row for row, _ in added]
 
 
 def _row(instance: ProcessInstance, step: ReadyStep, where: Placement, now: datetime,

@@ -18,8 +18,9 @@ def _require_aware_now(now: datetime) -> None:
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    """A WorkCalendar from all overrides and all years marked complete (read once per transaction)."""
-    return txcache.memo(session, "calendar", lambda: _read_calendar(session))
+    """A WorkCalendar from all overrides and all years marked complete (read once per settings stamp)."""
+    return txcache.memo(session, "calendar",
+                        lambda: txcache.stamped(session, "calendar", lambda: _read_calendar(session)))
 
 
 def _read_calendar(session: Session) -> WorkCalendar:

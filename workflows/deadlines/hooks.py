@@ -1,10 +1,12 @@
-"""Called by workflows.worklist.sync when steps open or close: assignment notifications, the ladder armed
-for new steps and the subject, overdue evidence resolved when a step or the subject closes."""
+"""Called by workflows.worklist.sync when steps open or close, with what the step already knows (the subject,
+the rows, whether each was done before): assignment notifications, the ladder armed for new steps and the
+subject, overdue evidence resolved when a step or the subject closes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 
@@ -14,29 +16,38 @@ from workflows import families, notifications
 from workflows.deadlines import ladder
 
 
-def work_added(session, instance: ProcessInstance, rows: list[WorkItem], now: datetime) -> None:
-    notifications.work_added(session, rows, now)
-    ctx = ladder.Context(session)
-    for work in rows:
-        ladder.arm_work(ctx, work)
+def _subject(session, instance: ProcessInstance, subject: Any):
+    if subject is not None:
+        return families.find(instance.family), subject
     fam = families.find(instance.family)
-    subject = session.get(fam.model, instance.subject_id) if fam else None
+    return fam, (session.get(fam.model, instance.subject_id) if fam else None)
+
+
+def work_added(session, instance: ProcessInstance, added: Sequence[tuple[WorkItem, Any]], now: datetime,
+               subject: Any = None) -> None:
+    """`added`: each new row (not yet flushed) with the engine's ReadyStep behind it."""
+    notifications.work_added(session, added, now)
+    ctx = ladder.Context(session)
+    for work, _step in added:
+        ladder.arm_work(ctx, work)
+    fam, subject = _subject(session, instance, subject)
     if subject is not None:
         ladder.arm_subject(ctx, fam, subject)
-    session.flush()
 
 
-def work_closed(session, instance: ProcessInstance, task_uuids: Iterable[str], completed: bool,
-                now: datetime) -> None:
-    uuids = list(task_uuids)
-    session.execute(update(OverdueRecord).where(OverdueRecord.task_uuid.in_(uuids),
-                                                OverdueRecord.resolved_at.is_(None)).values(resolved_at=now))
-    if not completed:
+def work_closed(session, instance: ProcessInstance, closed: Sequence, completed: bool, now: datetime,
+                subject: Any = None) -> None:
+    """`closed`: (task_uuid, overdue_seen) of the deleted rows. Only a step that was overdue has evidence to
+    resolve; when the subject closes, everything of it still open is resolved."""
+    if completed:
+        session.execute(update(OverdueRecord).where(
+            OverdueRecord.family == instance.family, OverdueRecord.subject_id == instance.subject_id,
+            OverdueRecord.resolved_at.is_(None)).values(resolved_at=now))
+        fam, subject = _subject(session, instance, subject)
+        if subject is not None:
+            subject.next_alert_at = None
         return
-    session.execute(update(OverdueRecord).where(
-        OverdueRecord.family == instance.family, OverdueRecord.subject_id == instance.subject_id,
-        OverdueRecord.resolved_at.is_(None)).values(resolved_at=now))
-    fam = families.find(instance.family)
-    subject = session.get(fam.model, instance.subject_id) if fam else None
-    if subject is not None:
-        subject.next_alert_at = None
+    overdue = [row.task_uuid for row in closed if row.overdue_seen]
+    if overdue:
+        session.execute(update(OverdueRecord).where(OverdueRecord.task_uuid.in_(overdue),
+                                                    OverdueRecord.resolved_at.is_(None)).values(resolved_at=now))

@@ -242,6 +242,7 @@ def process_work(session: Session, work_id: int, now: datetime) -> bool:
     else:
         work.alert_stage, work.next_alert_at = run_stages(session, times, work_watch(session, work),
                                                           work.alert_stage or 0, now)
+        work.overdue_seen = work.overdue_seen or work.alert_stage >= OVERDUE
     session.flush()
     return True
 

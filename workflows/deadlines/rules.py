@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -95,9 +96,19 @@ class RuleBook:
         return (self.step(kind, step) if step else None) or self.item(kind)
 
 
-def _rows(session: Session, family: str) -> list[ClockRule]:
-    return txcache.memo(session, ("rules", family), lambda: list(
-        session.scalars(select(ClockRule).where(ClockRule.family == family))))
+_COLUMNS = tuple(c.key for c in ClockRule.__table__.columns)
+
+
+def _read_rows(session: Session, family: str) -> list[SimpleNamespace]:
+    """Plain copies of the family's rule rows (kept between transactions: never ORM objects)."""
+    table = ClockRule.__table__
+    rows = session.execute(select(table).where(table.c.family == family)).mappings()
+    return [SimpleNamespace(**{key: row[key] for key in _COLUMNS}) for row in rows]
+
+
+def _rows(session: Session, family: str) -> list[SimpleNamespace]:
+    return txcache.memo(session, ("rules", family),
+                        lambda: txcache.stamped(session, ("rules", family), lambda: _read_rows(session, family)))
 
 
 def load_book(session: Session, family: str, as_of: datetime | None = None) -> RuleBook:

@@ -21,7 +21,7 @@ from models.engine import ProcessInstance, ProcessVersion
 from workflows.engine.clock import engine_time
 from workflows.engine.expressions import ExpressionError, make_script_engine
 from workflows.engine.parsing import ParsedProcess
-from workflows.engine.serialization import SERIALIZER_VERSION, build_specs, dump_instance, load_instance
+from workflows.engine.serialization import SERIALIZER_VERSION, dump_instance, fresh_specs, load_instance
 
 
 class StepConflict(Exception):
@@ -40,6 +40,7 @@ class ReadyStep:
     lane: str | None
     group: str
     co_squad: int | None = None  # the co-squad part whose branch holds the step (multi-instance item)
+    repeated: bool = False  # the same step was completed before in this process (a return: 退回重办)
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Snapshot:
     completed: bool
     data: dict = field(default_factory=dict)
     instance: ProcessInstance | None = field(default=None, repr=False)  # the saved row (kept, not re-read)
+    was_ready: frozenset[str] = frozenset()  # the open human steps before this change (closed = was_ready - ready)
 
 
 def deploy(session: Session, parsed: ParsedProcess, now: datetime) -> ProcessVersion:
@@ -70,7 +72,7 @@ def deploy(session: Session, parsed: ParsedProcess, now: datetime) -> ProcessVer
 def start(
     session: Session, version: ProcessVersion, family: str, subject_id: int, data: dict, now: datetime
 ) -> tuple[ProcessInstance, Snapshot]:
-    spec, subs = build_specs(version.spec_json)
+    spec, subs = fresh_specs(version.sha256, version.spec_json)
     workflow = BpmnWorkflow(spec, subs, script_engine=make_script_engine())
     workflow.get_next_task(state=TaskState.READY).data.update(data)
     _run(workflow, now=now)
@@ -79,14 +81,27 @@ def start(
     return instance, _save(session, instance, workflow, now)
 
 
+def locked_instance_query(instance_id_column):
+    """Columns to add to a caller's locking query (the instance and its version's sha256, FOR UPDATE OF the
+    instance), so that finding an open step and locking its instance is one statement; pass the result to
+    `complete_step(locked=...)`."""
+    return (select(ProcessInstance, ProcessVersion.sha256)
+            .join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id)
+            .where(ProcessInstance.id == instance_id_column))
+
+
 def complete_step(
-    session: Session, instance_id: int, task_uuid: str, data: dict, now: datetime
+    session: Session, instance_id: int, task_uuid: str, data: dict, now: datetime, *,
+    locked: tuple[ProcessInstance, str] | None = None, flush: bool = True,
 ) -> Snapshot:
-    instance, workflow = _lock_and_load(session, instance_id)
+    """Complete a ready human task and run the engine. `locked`: the instance row and version sha256 already
+    read under the caller's lock; `flush=False` leaves the instance's UPDATE to the caller's (single) flush."""
+    instance, workflow = _lock_and_load(session, instance_id, locked)
     task = _ready_task(workflow, task_uuid)
     task.data.update(data)
+    was_ready = _ready_uuids(workflow)
     _run(workflow, now=now, task=task)
-    return _save(session, instance, workflow, now)
+    return _save(session, instance, workflow, now, was_ready, flush=flush)
 
 
 def reset_to(session: Session, instance_id: int, task_uuid: str, now: datetime) -> Snapshot:
@@ -99,13 +114,14 @@ def reset_to(session: Session, instance_id: int, task_uuid: str, now: datetime) 
         raise StepConflict("该环节不存在") from exc
     if task.state != TaskState.COMPLETED or not task.task_spec.manual:
         raise StepConflict("该环节不能撤回")
+    was_ready = _ready_uuids(workflow)
     try:
         with engine_time(now):
             workflow.reset_from_task_id(task.id)
             workflow.do_engine_steps()
     except (SpiffWorkflowException, ExpressionError) as exc:
         raise EngineError(str(exc)) from exc
-    return _save(session, instance, workflow, now)
+    return _save(session, instance, workflow, now, was_ready)
 
 
 def send_message(session: Session, instance_id: int, name: str, payload: dict, now: datetime) -> bool:
@@ -126,21 +142,23 @@ def send_message(session: Session, instance_id: int, name: str, payload: dict, n
 
 def fire_timers(session: Session, instance_id: int, now: datetime) -> Snapshot:
     instance, workflow = _lock_and_load(session, instance_id)
+    was_ready = _ready_uuids(workflow)
     _run(workflow, now=now)
-    return _save(session, instance, workflow, now)
+    return _save(session, instance, workflow, now, was_ready)
 
 
 def cancel(session: Session, instance_id: int, now: datetime) -> Snapshot:
     instance, workflow = _lock_and_load(session, instance_id)
+    was_ready = _ready_uuids(workflow)
     workflow.cancel()
-    return _save(session, instance, workflow, now)
+    return _save(session, instance, workflow, now, was_ready)
 
 
 def read_snapshot(session: Session, instance_id: int) -> Snapshot:
     """A read-only view of an instance (no lock); for tests and admin tools, never for worklists."""
     instance = session.get(ProcessInstance, instance_id)
     version = session.get(ProcessVersion, instance.version_id)
-    return _snapshot(load_instance(instance.state, version.spec_json))
+    return _snapshot(load_instance(instance.state, version.spec_json, version.sha256))
 
 
 _SPEC_JSON: dict[str, str] = {}  # sha256 -> spec JSON; a version's content never changes
@@ -152,17 +170,16 @@ def _spec_json(session: Session, sha256: str) -> str:
     return _SPEC_JSON[sha256]
 
 
-def _lock_and_load(session: Session, instance_id: int) -> tuple[ProcessInstance, BpmnWorkflow]:
+def _lock_and_load(session: Session, instance_id: int,
+                   locked: tuple[ProcessInstance, str] | None = None) -> tuple[ProcessInstance, BpmnWorkflow]:
     """Lock the instance row (PostgreSQL: FOR UPDATE; SQLite: one writer) and build its workflow."""
-    query = (
-        select(ProcessInstance, ProcessVersion.sha256)
-        .join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id)
-        .where(ProcessInstance.id == instance_id)
-        .with_for_update(of=ProcessInstance)
-        .execution_options(populate_existing=True)
-    )
-    instance, sha256 = session.execute(query).one()
-    workflow = load_instance(instance.state, _spec_json(session, sha256))
+    if locked is not None and locked[0].id == instance_id:
+        instance, sha256 = locked
+    else:
+        query = (locked_instance_query(instance_id).with_for_update(of=ProcessInstance)
+                 .execution_options(populate_existing=True))
+        instance, sha256 = session.execute(query).one()
+    workflow = load_instance(instance.state, _spec_json(session, sha256), sha256)
     workflow.script_engine = make_script_engine()
     return instance, workflow
 
@@ -209,8 +226,14 @@ def _next_timer(workflow: BpmnWorkflow) -> datetime | None:
     return min(times) if times else None
 
 
+def _ready_uuids(workflow: BpmnWorkflow) -> frozenset[str]:
+    return frozenset(str(task.id) for task in workflow.get_tasks(state=TaskState.READY, manual=True))
+
+
 def _snapshot(workflow: BpmnWorkflow) -> Snapshot:
     ready = []
+    done = {(task.task_spec.name, task.data.get("co_squad"))
+            for task in workflow.get_tasks(state=TaskState.COMPLETED, manual=True)}
     for task in workflow.get_tasks(state=TaskState.READY, manual=True):
         props = (task.task_spec.extensions or {}).get("properties", {})
         ready.append(
@@ -221,19 +244,23 @@ def _snapshot(workflow: BpmnWorkflow) -> Snapshot:
                 lane=task.task_spec.lane,
                 group=props.get("step_group", ""),
                 co_squad=task.data.get("co_squad"),
+                repeated=(task.task_spec.name, task.data.get("co_squad")) in done,
             )
         )
     data = dict(workflow.last_task.data) if workflow.last_task else {}
     return Snapshot(ready, _next_timer(workflow), workflow.is_completed(), data)
 
 
-def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> Snapshot:
+def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime,
+          was_ready: frozenset[str] = frozenset(), *, flush: bool = True) -> Snapshot:
     snap = _snapshot(workflow)
+    snap.was_ready = was_ready
     instance.state = dump_instance(workflow)
     instance.serializer_version = SERIALIZER_VERSION
     instance.status = "completed" if snap.completed else "running"
     instance.next_timer_at = None if snap.completed else snap.next_timer_at
     instance.updated_at = now
-    session.flush()
+    if flush or instance.id is None:
+        session.flush()
     snap.instance = instance
     return snap

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import threading
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -45,14 +48,74 @@ def build_specs(spec_json: str):
     return spec, subs
 
 
+class SpecPool:
+    """Pre-built spec copies per version, so that loading an instance does not rebuild its specs.
+
+    SpiffWorkflow mutates a spec when an event subprocess fires, so every instance gets its own copy, used
+    once and never returned. A copy is cloned from a pickled template (cheaper than building from JSON); a
+    daemon thread refills the pool after each take, so the clone runs between requests, off the hot path.
+    An empty pool (a burst, or the first use) clones on the spot.
+    """
+
+    def __init__(self, size: int = 3):
+        self.size = size
+        self._templates: dict[str, bytes] = {}
+        self._copies: dict[str, list] = {}
+        self._lock = threading.Lock()
+        self._wanted = threading.Event()
+        self._owner: int | None = None  # the process whose thread fills the pool (gunicorn forks workers)
+
+    def take(self, key: str, spec_json: str):
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates.setdefault(key, pickle.dumps(build_specs(spec_json), pickle.HIGHEST_PROTOCOL))
+        with self._lock:
+            copies = self._copies.get(key)
+            copy = copies.pop() if copies else None
+        self._wake()
+        return copy if copy is not None else pickle.loads(template)
+
+    def fill(self) -> int:
+        """Bring every version's pool up to size; returns the copies made."""
+        made = 0
+        for key, template in list(self._templates.items()):
+            while len(self._copies.get(key, ())) < self.size:
+                copy = pickle.loads(template)
+                with self._lock:
+                    self._copies.setdefault(key, []).append(copy)
+                made += 1
+        return made
+
+    def _wake(self) -> None:
+        if self._owner != os.getpid():
+            self._owner = os.getpid()
+            self._copies = {}
+            threading.Thread(target=self._run, name="spec-pool", daemon=True).start()
+        self._wanted.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            self.fill()
+
+
+POOL = SpecPool()
+
+
 def dump_instance(workflow: BpmnWorkflow) -> str:
     dct = INSTANCE_SERIALIZER.to_dict(workflow)
     dct[INSTANCE_SERIALIZER.VERSION_KEY] = INSTANCE_SERIALIZER.VERSION
     return json.dumps(dct)
 
 
-def load_instance(state: str, spec_json: str) -> BpmnWorkflow:
+def fresh_specs(key: str, spec_json: str):
+    """Spec objects for one instance, from the pool (`key` names the version: its sha256)."""
+    return POOL.take(key, spec_json)
+
+
+def load_instance(state: str, spec_json: str, key: str) -> BpmnWorkflow:
     dct = json.loads(state)
     INSTANCE_SERIALIZER.migrate(dct)
-    spec, subs = build_specs(spec_json)
+    spec, subs = fresh_specs(key, spec_json)
     return INSTANCE_SERIALIZER.from_dict(dct, spec=spec, subprocess_specs=subs)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.engine import ProcessInstance, WorkItem
 from models.org import Section, User
-from workflows import audit, engine, subjects, worklist
+from workflows import audit, engine, subjects, txcache, worklist
 from workflows.calendar import load_calendar
 from workflows.deadlines import compute, ladder
 from workflows.deadlines.rules import book_for
@@ -30,7 +30,8 @@ def number_for(session: Session, fam: Family, now: datetime) -> str:
 def _section_id(session: Session, code_or_id) -> int | None:
     if code_or_id is None or isinstance(code_or_id, int):
         return code_or_id
-    return session.scalar(select(Section.id).where(Section.code == code_or_id))
+    ids = txcache.stamped(session, "sections", lambda: dict(session.execute(select(Section.code, Section.id)).all()))
+    return ids.get(code_or_id)
 
 
 def placement(session: Session, fam: Family, subject: Any, now: datetime):
@@ -63,7 +64,7 @@ def after_advance(session: Session, fam: Family, subject: Any, instance: Process
                   opened_by: str | None = None) -> None:
     """Rebuild open work, then the subject's status, colour and projection, after any engine advance."""
     worklist.sync(session, instance, snapshot, placement(session, fam, subject, now), now, fam.label_of(subject),
-                  opened_by=opened_by)
+                  opened_by=opened_by, subject=subject)
     subject.current_step_name = "办结" if snapshot.completed else "、".join(s.name for s in snapshot.ready)
     if snapshot.completed:
         subject.status, subject.closed_at, subject.next_alert_at = "closed", now, None
