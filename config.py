@@ -23,6 +23,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     DATABASE_URL = os.environ.get("DATABASE_URL", "")
     DEFAULT_DATABASE_URL = f"sqlite:///{BASE_DIR / 'instance' / 'duban.db'}"  # development only
+    # A read-only streaming replica for reports (月度通报 and dashboards); empty: reports read DATABASE_URL.
+    REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
     MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 20) * 1024 * 1024
     MAX_UPLOAD_FILES = _int("MAX_UPLOAD_FILES", 10)  # per submission

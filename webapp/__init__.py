@@ -23,7 +23,8 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     from webapp import db, errors, extensions, filters, headers, separation
     from webapp.db import Database
 
-    db.init_app(app, overrides.get("DATABASE") or Database(app.config["DATABASE_URL"]))
+    db.init_app(app, overrides.get("DATABASE")
+                or Database(app.config["DATABASE_URL"], app.config.get("REPLICA_DATABASE_URL") or None))
     extensions.init_app(app)
     filters.init_app(app)
     errors.init_app(app)

@@ -37,12 +37,20 @@ def make_engine(url: str) -> Engine:
 
 
 class Database:
-    def __init__(self, url: str):
+    """The primary database, and the replica reports read when one is configured."""
+
+    def __init__(self, url: str, replica_url: str | None = None):
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.replica_engine = make_engine(replica_url) if replica_url else None
+        self.report_sessionmaker = (sessionmaker(bind=self.replica_engine, expire_on_commit=False)
+                                    if self.replica_engine is not None else self.sessionmaker)
 
     def new_session(self) -> Session:
         return self.sessionmaker()
+
+    def new_report_session(self) -> Session:
+        return self.report_sessionmaker()
 
 
 def init_app(app: Flask, database: Database) -> None:
@@ -50,9 +58,10 @@ def init_app(app: Flask, database: Database) -> None:
 
     @app.teardown_appcontext
     def _close(_exc):
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
+        for name in ("db_session", "report_session"):
+            held = g.pop(name, None)
+            if held is not None:
+                held.close()
 
 
 def session() -> Session:
@@ -62,6 +71,19 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["duban.db"].new_session()
     return g.db_session
+
+
+def report_session() -> Session:
+    """The request's session for reports: the replica when REPLICA_DATABASE_URL is set (read-only, a little
+    behind the primary), else the primary. Never write through it."""
+    from flask import current_app
+
+    database = current_app.extensions["duban.db"]
+    if getattr(database, "new_report_session", None) is None or getattr(database, "replica_engine", 1) is None:
+        return session()  # no replica: the request's own session (one connection, one transaction)
+    if "report_session" not in g:
+        g.report_session = database.new_report_session()
+    return g.report_session
 
 
 def _rollback_request() -> None:

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from models.audit import AuditEntry
 from models.org import User
@@ -152,6 +152,7 @@ def timeline(session: Session, family: str, subject_id: int) -> list[AuditEntry]
     return list(
         session.scalars(
             select(AuditEntry)
+            .options(joinedload(AuditEntry.actor))  # pages show each entry's actor: no query per entry
             .where(AuditEntry.family == family, AuditEntry.subject_id == subject_id)
             .order_by(AuditEntry.seq)
         )

@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from models.org import Role
 from webapp.bulletins import sheet
-from webapp.db import session
+from webapp.db import report_session
 from webapp.extensions import actor
 from workflows import bulletins
 from workflows.petitions import months
@@ -40,7 +40,7 @@ def _month(value: str | None) -> str:
 def month():
     _require_reader()
     chosen = _month(request.args.get("month"))
-    data = bulletins.month_bulletin(session(), chosen, as_of=datetime.now(UTC))
+    data = bulletins.month_bulletin(report_session(), chosen, as_of=datetime.now(UTC))
     return render_template("bulletins/month.html", bulletin=data, title=sheet.title(data), groups=sheet.GROUPS,
                            keys=sheet.KEYS, rates=sheet.RATES, value=sheet.value,
                            previous=months.previous(chosen), following=months.following(chosen))
@@ -50,7 +50,7 @@ def month():
 @login_required
 def xlsx(month_value: str):
     _require_reader()
-    data = bulletins.month_bulletin(session(), _month(month_value), as_of=datetime.now(UTC))
+    data = bulletins.month_bulletin(report_session(), _month(month_value), as_of=datetime.now(UTC))
     name = quote(f"督办工作月度通报-{data.month}.xlsx")
     return Response(sheet.build_xlsx(data), mimetype=XLSX,
                     headers={"Content-Disposition": f"attachment; filename=bulletin-{data.month}.xlsx; "
