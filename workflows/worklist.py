@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models.engine import ProcessInstance, WorkItem
@@ -40,7 +40,10 @@ def sync(
     add rows for steps that opened (by the completion of `opened_by`, when a step's completion opened them), with
     their alert moment set before the insert. Returns the new rows (added to the session, not yet flushed)."""
     ready = {step.task_uuid: step for step in snapshot.ready}
-    gone = snapshot.was_ready - ready.keys()
+    before = snapshot.was_ready
+    if before is None:  # an engine call that does not report the difference: read the projection
+        before = frozenset(session.scalars(select(WorkItem.task_uuid).where(WorkItem.instance_id == instance.id)))
+    gone = before - ready.keys()
     if gone:
         table = WorkItem.__table__  # Core: cheaper than the ORM's bulk path; the rows are gone from here on
         closed = session.execute(delete(table).where(table.c.task_uuid.in_(gone))
@@ -48,7 +51,7 @@ def sync(
         hooks.work_closed(session, instance, closed, snapshot.completed, now, subject=subject)
     added = []
     for uuid, step in ready.items():
-        if uuid not in snapshot.was_ready:
+        if uuid not in before:
             row = _row(instance, step, place(step), now, label)
             row.opened_by_task = opened_by
             added.append((row, step))

@@ -50,7 +50,7 @@ class Snapshot:
     completed: bool
     data: dict = field(default_factory=dict)
     instance: ProcessInstance | None = field(default=None, repr=False)  # the saved row (kept, not re-read)
-    was_ready: frozenset[str] = frozenset()  # the open human steps before this change (closed = was_ready - ready)
+    was_ready: frozenset[str] | None = None  # the open human steps before this change; None: not known here
 
 
 def deploy(session: Session, parsed: ParsedProcess, now: datetime) -> ProcessVersion:
@@ -78,7 +78,7 @@ def start(
     _run(workflow, now=now)
     instance = ProcessInstance(version_id=version.id, family=family, subject_id=subject_id)
     session.add(instance)
-    return instance, _save(session, instance, workflow, now)
+    return instance, _save(session, instance, workflow, now, frozenset())
 
 
 def locked_instance_query(instance_id_column):
@@ -252,7 +252,7 @@ def _snapshot(workflow: BpmnWorkflow) -> Snapshot:
 
 
 def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime,
-          was_ready: frozenset[str] = frozenset(), *, flush: bool = True) -> Snapshot:
+          was_ready: frozenset[str] | None = None, *, flush: bool = True) -> Snapshot:
     snap = _snapshot(workflow)
     snap.was_ready = was_ready
     instance.state = dump_instance(workflow)
