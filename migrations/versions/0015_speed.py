@@ -1,8 +1,8 @@
 """speed: a settings stamp kept by triggers (the calendar, the rules and the sections cached between
 transactions), and indexes for the worklists and the scheduler at scale
 
-Revision ID: 0014_speed
-Revises: 0013_responsibility
+Revision ID: 0015_speed
+Revises: 0014_scores
 Create Date: 2026-12-03 12:00:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0014_speed'
-down_revision = '0013_responsibility'
+revision = '0015_speed'
+down_revision = '0014_scores'
 branch_labels = None
 depends_on = None
 
