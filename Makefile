@@ -5,11 +5,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export FLASK_APP := webapp:create_app
 
-.PHONY: run test install lint serve scheduler demo
+.PHONY: run test install lint serve scheduler demo lock bundle install-offline
 
-$(STAMP): pyproject.toml package.json
+# Every dependency from the hash-pinned lock (requirements-dev.lock; `make lock` regenerates both locks after a
+# change to pyproject.toml), then the app itself (editable; a pin missing from the lock is still installed, and
+# tests/test_lock.py says to run `make lock`).
+$(STAMP): pyproject.toml package.json requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	$(PY) -m pip install --quiet -e '.[dev]'
 	npm install --no-audit --no-fund --silent
 	touch $(STAMP)
@@ -31,3 +35,19 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+
+LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-header --quiet
+
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o requirements-dev.lock
+
+# The offline bundle (docs/OPERATIONS.md): wheels with hashes, served front-end assets, app, migrations, BPMN.
+bundle: install
+	$(PY) deploy/bundle.py --out dist
+
+# Install the newest bundle in dist/ into PREFIX without any package index (as on the intranet).
+PREFIX ?= /opt/duban
+install-offline:
+	bundle=$$(ls -t dist/duban-*.tar.gz | head -1); dir=$$(mktemp -d); tar -xzf "$$bundle" -C "$$dir"; \
+	"$$dir"/*/install.sh --prefix "$(PREFIX)"

@@ -41,6 +41,17 @@ class Config:
     SCHEDULER_INTERVAL_SECONDS = _int("SCHEDULER_INTERVAL_SECONDS", 60)
     # One JSON line per abnormal web-worker exit, written by deploy/gunicorn.conf.py, shown as 运行故障.
     WORKER_EXIT_LOG = os.environ.get("WORKER_EXIT_LOG", str(BASE_DIR / "instance" / "worker-exits.jsonl"))
+    # Operations (docs/OPERATIONS.md): readiness threshold, who may read /metrics.
+    MIN_FREE_DISK_MB = _int("MIN_FREE_DISK_MB", 500)
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    METRICS_ALLOW_FROM = frozenset(os.environ.get("METRICS_ALLOW_FROM", "127.0.0.1,::1").split(","))
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none, the default).
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+    # Backups (flask backup; the scheduler takes one daily at BACKUP_HOUR, Asia/Shanghai, and prunes the folder).
+    BACKUP_FOLDER = os.environ.get("BACKUP_FOLDER", str(BASE_DIR / "instance" / "backups"))
+    BACKUP_HOUR = _int("BACKUP_HOUR", 2)
+    BACKUP_KEEP = (_int("BACKUP_KEEP_DAILY", 7), _int("BACKUP_KEEP_WEEKLY", 4), _int("BACKUP_KEEP_MONTHLY", 12))
+    BACKUP_WARN_HOURS = _int("BACKUP_WARN_HOURS", 26)
     # Petitions (信访工作条例 2022): days to tell the petitioner it is accepted, to conclude, the longest
     # extension; rectification and re-check after a failed callback; repeat-detection window; callback sample.
     PETITION_ACCEPT_DAYS = _int("PETITION_ACCEPT_DAYS", 15)

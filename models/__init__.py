@@ -12,6 +12,7 @@ from models import (  # noqa: F401
     items,
     meetings,
     notifications,
+    ops,
     org,
     petitions,
     referrals,

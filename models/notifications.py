@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
 
-NOTIFICATION_KINDS = ("assigned", "returned", "urged", "warning", "overdue", "escalated", "extension", "clock")
+NOTIFICATION_KINDS = ("assigned", "returned", "urged", "warning", "overdue", "escalated", "extension", "clock",
+                      "system")
 
 
 class Notification(Base):

@@ -20,11 +20,13 @@ def create_app(config: type | None = None, **overrides) -> Flask:
                         app.config["ARGON2_PARALLELISM"])
     audit.configure(app.config["AUDIT_HMAC_KEY"].encode(), app.config["AUDIT_MAC_ALG"])
 
-    from webapp import db, errors, extensions, filters, headers, separation
+    from webapp import db, errors, extensions, filters, headers, logs, metrics, separation
     from webapp.db import Database
 
     db.init_app(app, overrides.get("DATABASE")
                 or Database(app.config["DATABASE_URL"], app.config.get("REPLICA_DATABASE_URL") or None))
+    logs.init_app(app)  # first, so every request has its id and is timed (even one refused by a later hook)
+    metrics.init_app(app)
     extensions.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
@@ -32,6 +34,11 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     separation.init_app(app)
     _register_blueprints(app)
     db.retry_views(app)
+    if app.config["PROXY_COUNT"]:  # behind nginx (deploy/nginx): the client's address and https from the proxy
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from webapp import cli
 
@@ -53,13 +60,14 @@ BLUEPRINTS = [
     ("webapp.items.views", ()), ("webapp.attachments.views", ()), ("webapp.users.views", ()),
     ("webapp.petitions.views", ()), ("webapp.api.views", ()), ("webapp.notifications.views", ()),
     ("webapp.deadlines.common", ("views", "board", "orders")),
-    ("webapp.admin.common", ("views", "rules", "worker_exits")),
+    ("webapp.admin.common", ("views", "rules", "worker_exits", "system")),
     ("webapp.cases.common", ("views", "reports")), ("webapp.referrals.views", ()), ("webapp.bulletins.views", ()),
     ("webapp.inspections.common", ("views", "review_views", "findings", "reports", "setup", "ledger")),
     ("webapp.security.views", ()), ("webapp.auditlog.views", ()),
     ("webapp.responsibility.common", ("views", "meetings")),
     ("webapp.scores.common", ("views", "appeal_views", "record_views", "award_views", "dashboard")),
     ("webapp.scores.admin_views", ()),
+    ("webapp.ops.common", ("views", "commands")),
 ]
 
 

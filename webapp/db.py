@@ -11,13 +11,14 @@ from sqlalchemy.pool import StaticPool
 
 def make_engine(url: str) -> Engine:
     """SQLite runs one writer at a time (BEGIN IMMEDIATE, WAL, busy timeout); PostgreSQL as it is."""
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+    if not url.startswith("sqlite"):  # hide_parameters: no submitted value in any error message or log line
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     memory = url in ("sqlite://", "sqlite:///:memory:")
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
         poolclass=StaticPool if memory else None,
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

@@ -48,17 +48,22 @@ def _http_error(exc):
     return _page(status, custom)
 
 
+def _code(exc: DBAPIError) -> str:
+    """The error's class and SQLSTATE, never its message (PostgreSQL's DETAIL quotes the refused values)."""
+    return f"{type(exc.orig).__name__} {getattr(exc.orig, 'sqlstate', '') or ''}".strip()
+
+
 def _unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return _http_error(exc)
     if isinstance(exc, DataError):  # a value the database refuses (out of range, bad characters): nothing saved
-        log.warning("data refused by the database: %s", exc.orig)
+        log.warning("data refused by the database: %s", _code(exc))
         return _page(400, "提交的数据格式不正确或超出范围，未保存，请检查后重新提交")
     if isinstance(exc, IntegrityError):
-        log.warning("integrity conflict: %s", exc.orig)
+        log.warning("integrity conflict: %s", _code(exc))
         return _page(409, CONFLICT_SAVED)
     if isinstance(exc, DBAPIError) and is_retryable(exc):
-        log.warning("database race not resolved by retries: %s", exc.orig)
+        log.warning("database race not resolved by retries: %s", _code(exc))
         return _page(503, BUSY)
     log.exception("unexpected error")
     return _page(500)

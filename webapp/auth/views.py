@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_login import current_user, login_required, login_user, logout_user
 
+from webapp import metrics
 from webapp.auth.common import client_address, limits, policy
 from webapp.auth.forms import ChangePasswordForm, LoginForm
 from webapp.db import session
@@ -37,6 +38,7 @@ def login_page():
                                       address=client_address(), now=datetime.now(UTC), limits=limits())
         except (login.LoginRefused, login.SlowDown) as exc:
             db.commit()  # the failed attempt, the count and the lockout are kept
+            metrics.LOGIN_FAILURES.inc()
             form.password.errors.append(exc.message)
             status = exc.status
         else:

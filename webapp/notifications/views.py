@@ -18,7 +18,7 @@ from workflows import notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 KIND_LABELS = {"assigned": "待办", "returned": "退回", "urged": "催办", "warning": "临期预警", "overdue": "超期",
-               "escalated": "升级", "extension": "延期", "clock": "时限"}
+               "escalated": "升级", "extension": "延期", "clock": "时限", "system": "系统"}
 
 
 @bp.app_context_processor

@@ -1,0 +1,1 @@
+"""Operations: /healthz, /readyz, /metrics, backup and restore, `flask doctor` (docs/OPERATIONS.md)."""
