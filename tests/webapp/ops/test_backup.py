@@ -33,6 +33,7 @@ def site(tmp_path: Path, name: str) -> dict:
 
 def populated(tmp_path: Path) -> dict:
     cfg = site(tmp_path, "source")
+    create_app(config.TestConfig, **cfg)  # the audit key of this installation signs the entries below
     migrate.upgrade(cfg["DATABASE_URL"])
     engine = make_engine(cfg["DATABASE_URL"])
     with Session(engine, expire_on_commit=False) as db:
