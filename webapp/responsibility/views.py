@@ -60,7 +60,7 @@ def _choices(form):
     db = session()
     for name in ("squad_id", "to_squad_id"):
         if hasattr(form, name):
-            getattr(form, name).choices = [(None, "")] + _squad_choices(db)
+            getattr(form, name).choices = _squad_choices(db)
     if hasattr(form, "co_squads"):
         fill_rows(db, form.co_squads)
     return form

@@ -22,7 +22,8 @@ LANES = {"协调科": "coordination", "街镇中队": "squad", "局领导": "lea
 def test_every_user_task_sits_in_a_known_lane_with_a_matching_group():
     parsed = engine.parse_folder(BPMN)["instructed_item"]
     assert set(parsed.user_tasks) == {"assign", "accept", "investigate", "draft_reply", "review", "leader_signoff",
-                                      "send_reply", "follow_up", "rectify", "joint_study"}
+                                      "send_reply", "follow_up", "rectify", "joint_study",
+                                      "co_accept", "co_assist", "co_feedback"}  # the co-squads' branch
     for name, task in parsed.user_tasks.items():
         if task["lane"] in LANES:
             assert task["properties"]["step_group"] == LANES[task["lane"]], name
