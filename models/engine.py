@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,10 +18,13 @@ class ProcessVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(64), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # v1, v2, ... per process, in order of deployment
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     spec_json: Mapped[str] = mapped_column(Text)
     bpmn_xml: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("process_id", "number", name="process_version_number"),)
 
 
 class ProcessInstance(Base):
@@ -82,3 +85,25 @@ class WorkItem(Base):
     # Ids are never reused (SQLite would hand a deleted row's id to the next step): a stale page's
     # claim button must not act on another step.
     __table_args__ = (Index("ix_work_item_subject", "family", "subject_id"), {"sqlite_autoincrement": True})
+
+
+class ProcessMigration(Base):
+    """One running instance moved to another version of its process by an administrator: the state it had
+    before (so the move can be undone from its audit entry) and the instance's lock version right after it."""
+
+    __tablename__ = "process_migration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    family: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    from_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    to_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)
+    old_state: Mapped[str] = mapped_column(Text)
+    old_steps: Mapped[list] = mapped_column(JSON, default=list)  # [task_uuid, step, step_name] of open work before
+    lock_version_after: Mapped[int] = mapped_column(Integer)
+    migrated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    migrated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

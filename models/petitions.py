@@ -218,6 +218,9 @@ class ApiClient(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the token may do (space-separated: petitions:write subjects:read changes:read) and until when.
+    scopes: Mapped[str] = mapped_column(String(200), default="petitions:write", server_default="petitions:write")
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ImportJob(Base):
@@ -253,3 +256,16 @@ class ImportRow(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(String(300), default="")
     petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+
+
+class ApiCall(Base):
+    """One call of the open API (who, what, the answer's status), written even when the call was refused."""
+
+    __tablename__ = "api_call"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("api_client.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(200))
+    status: Mapped[int] = mapped_column(Integer)

@@ -43,6 +43,10 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     from webapp import cli
 
     cli.init_app(app)
+    if app.config.get("DEPLOY_BPMN_AT_STARTUP", True):
+        from webapp.processes.deploy import at_startup
+
+        at_startup(app)
     return app
 
 
@@ -58,8 +62,8 @@ def _refuse_dev_server(app: Flask) -> None:
 BLUEPRINTS = [
     ("webapp.assets", ()), ("webapp.auth.views", ()), ("webapp.work.common", ("views", "actions", "bulk", "export")),
     ("webapp.items.views", ()), ("webapp.attachments.views", ()), ("webapp.users.views", ()),
-    ("webapp.petitions.views", ()), ("webapp.api.views", ()), ("webapp.notifications.views", ()),
-    ("webapp.deadlines.common", ("views", "board", "orders")),
+    ("webapp.petitions.views", ()), ("webapp.api.common", ("views", "reads", "docs")),
+    ("webapp.notifications.views", ()), ("webapp.deadlines.common", ("views", "board", "orders")),
     ("webapp.admin.common", ("views", "rules", "worker_exits", "system")),
     ("webapp.cases.common", ("views", "reports")), ("webapp.referrals.views", ()), ("webapp.bulletins.views", ()),
     ("webapp.inspections.common", ("views", "review_views", "findings", "reports", "setup", "ledger")),
@@ -68,6 +72,7 @@ BLUEPRINTS = [
     ("webapp.scores.common", ("views", "appeal_views", "record_views", "award_views", "dashboard")),
     ("webapp.scores.admin_views", ()),
     ("webapp.ops.common", ("views", "commands")),
+    ("webapp.processes.common", ("views",)), ("webapp.processes.migrations", ()),
 ]
 
 

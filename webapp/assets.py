@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Blueprint, abort, send_from_directory
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
-PACKAGES = {"bootstrap": NODE_MODULES / "bootstrap" / "dist", "echarts": NODE_MODULES / "echarts" / "dist"}
+PACKAGES = {"bootstrap": NODE_MODULES / "bootstrap" / "dist", "echarts": NODE_MODULES / "echarts" / "dist",
+            "bpmn-js": NODE_MODULES / "bpmn-js" / "dist", "redoc": NODE_MODULES / "redoc" / "bundles"}
 
 bp = Blueprint("assets", __name__)
 

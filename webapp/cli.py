@@ -111,3 +111,6 @@ def init_app(app: Flask) -> None:
     from webapp.scores import commands as score_commands
 
     score_commands.register(app)
+    from webapp.processes.deploy import deploy_command
+
+    app.cli.add_command(deploy_command)

@@ -47,3 +47,32 @@ def test_squad_member_accepts_a_step_from_the_worklist(live, browser):
     browser.get(base + "/")
     todo = wait.until(ec.presence_of_element_located((By.ID, "todo")))
     assert "调查取证" in todo.text
+
+
+def test_the_subject_diagram_and_the_catalogue_heat_map_render(live, browser):
+    """bpmn-js draws the item's process with the completed step green, the open one marked with its holder,
+    and the catalogue's heat map counts the open step; the step list stays on the page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    org, base, item = live["org"], live["base"], live["item"]
+    wait = WebDriverWait(browser, 15)
+    b.log_in(browser, base, org.coordinator.username)
+    browser.get(f"{base}/items/{item.id}")
+    canvas = browser.find_element(By.CSS_SELECTOR, "[data-diagram=subject]")
+    wait.until(lambda _: canvas.get_attribute("data-diagram-ready"))
+    assert canvas.get_attribute("data-diagram-ready") == "1", "the diagram failed to load"
+    assert browser.find_elements(By.CSS_SELECTOR, ".djs-element.d-done[data-element-id=assign]")
+    open_step = browser.find_element(By.CSS_SELECTOR, ".djs-element[data-element-id=accept]")
+    assert {"d-current", "d-overdue"} & set(open_step.get_attribute("class").split()), "the open step is marked"
+    assert browser.find_elements(By.CSS_SELECTOR, ".djs-connection.d-taken")
+    assert "未签收" in browser.find_element(By.CSS_SELECTOR, ".d-note").text
+    assert browser.find_elements(By.CSS_SELECTOR, ".step-card"), "the step list stays"
+    browser.get(f"{base}/processes/instructed_item")
+    heat = browser.find_element(By.CSS_SELECTOR, "[data-diagram=heat]")
+    wait.until(lambda _: heat.get_attribute("data-diagram-ready"))
+    assert heat.get_attribute("data-diagram-ready") == "1"
+    assert browser.find_element(By.CSS_SELECTOR, ".d-heat-count").text == "1"
+    browser.find_element(By.CSS_SELECTOR, ".djs-element[data-element-id=accept]").click()
+    wait.until(lambda b: "/steps/accept" in b.current_url)
+    assert item.number in browser.find_element(By.ID, "at-step").text

@@ -8,27 +8,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, jsonify, request
+from flask import g, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
+from webapp.api.common import bp, error, requires
 from webapp.db import session
-from webapp.extensions import csrf
 from workflows.errors import Conflict, InvalidInput
-from workflows.petitions import api_clients, intake
+from workflows.petitions import intake
 from workflows.petitions.ledger import parse_received_at
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
 TEXT_FIELDS = ("channel", "address", "category", "content", "petitioner_name", "petitioner_phone",
                "petitioner_id_no", "street", "external_ref")
 
 
+EN = {"external_ref": "external reference", "received_at": "received time"}
+
+
 def _error(status: int, message: str, field: str | None = None):
-    body = {"error": message}
-    if field:
-        body["field"] = field
-        body["field_label"] = intake.LABELS.get(field, field)
-    return jsonify(body), status
+    label = intake.LABELS.get(field, field) if field else None
+    english = f"Invalid or missing field '{field}'" if field and status == 400 else ""
+    if field == "external_ref" and status == 409:
+        english = "This external reference is already registered"
+    return error(status, message, field, label, english)
 
 
 def _input(body) -> intake.PetitionInput:
@@ -46,13 +47,9 @@ def _input(body) -> intake.PetitionInput:
 
 
 @bp.route("/petitions", methods=["POST"])
+@requires("petitions:write")
 def create_petition():
-    db, now = session(), datetime.now(UTC)
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.startswith("Bearer ") else ""
-    client = api_clients.authenticate(db, token, now)
-    if client is None:
-        return _error(401, "身份验证失败：缺少或无效的访问令牌（Authorization: Bearer <token>）")
+    db, now, client = session(), datetime.now(UTC), g.api_client
     body = request.get_json(silent=True)
     if body is None:
         return _error(400, "请求体不是有效的 JSON")
@@ -74,8 +71,3 @@ def create_petition():
     return jsonify({"id": petition.id, "number": petition.number, "status": petition.status,
                     "squad": petition.squad.name if petition.squad else None,
                     "conclude_due_at": petition.conclude_due_at.isoformat()}), 201
-
-
-@bp.errorhandler(405)
-def _not_allowed(_exc):
-    return _error(405, "不支持的请求方式")

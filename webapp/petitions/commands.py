@@ -19,11 +19,18 @@ def _db():
 @click.command("create-api-client")
 @with_appcontext
 @click.argument("name")
-def create_api_client(name: str) -> None:
+@click.option("--scope", "scopes", multiple=True, default=("petitions:write",), show_default=True,
+              help="petitions:write, subjects:read, changes:read (repeat for several).")
+@click.option("--days", type=click.IntRange(1, 3650), default=None, help="The token expires after this many days.")
+def create_api_client(name: str, scopes: tuple[str, ...], days: int | None) -> None:
     """Create an API client and print its token (shown only this once)."""
+    from datetime import timedelta
+
     db = _db()
+    now = datetime.now(UTC)
     try:
-        client, token = api_clients.create_client(db, name=name, now=datetime.now(UTC))
+        client, token = api_clients.create_client(db, name=name, now=now, scopes=tuple(scopes),
+                                                  expires_at=now + timedelta(days=days) if days else None)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     db.commit()

@@ -29,6 +29,11 @@ class ParsedProcess:
     spec_json: str
     bpmn_xml: str
     user_tasks: dict[str, dict]  # spec name -> {"name", "lane", "properties"}
+    name: str = ""  # the process's name attribute (shown in the catalogue)
+
+    @property
+    def step_names(self) -> dict[str, str]:
+        return {step: info["name"] for step, info in self.user_tasks.items()}
 
 
 def _check_xml(path: Path) -> None:
@@ -48,14 +53,14 @@ def _user_tasks(spec, subprocess_specs) -> dict[str, dict]:
     return tasks
 
 
-def _serialize(parser: SpiffBpmnParser, process_id: str) -> tuple[str, dict]:
+def _serialize(parser: SpiffBpmnParser, process_id: str) -> tuple[str, dict, str]:
     spec = parser.get_spec(process_id)
     subs = parser.get_subprocess_specs(process_id)
     payload = {
         "spec": SPEC_SERIALIZER.to_dict(spec),
         "subprocess_specs": {name: SPEC_SERIALIZER.to_dict(s) for name, s in subs.items()},
     }
-    return json.dumps(payload, sort_keys=True), _user_tasks(spec, subs)
+    return json.dumps(payload, sort_keys=True), _user_tasks(spec, subs), spec.description or process_id
 
 
 def parse_folder(folder: str | Path) -> dict[str, ParsedProcess]:
@@ -76,10 +81,10 @@ def parse_folder(folder: str | Path) -> dict[str, ParsedProcess]:
     processes = {}
     for pid, path in owners.items():
         try:
-            spec_json, user_tasks = _serialize(parser, pid)
+            spec_json, user_tasks, name = _serialize(parser, pid)
         except ValidationException as exc:
             raise BpmnError(exc.file_name or path.name, exc.line_number, str(exc)) from exc
         xml = path.read_text(encoding="utf-8")
         digest = hashlib.sha256((pid + "\n" + spec_json).encode()).hexdigest()
-        processes[pid] = ParsedProcess(pid, digest, spec_json, xml, user_tasks)
+        processes[pid] = ParsedProcess(pid, digest, spec_json, xml, user_tasks, name)
     return processes

@@ -14,7 +14,7 @@ from uuid import UUID
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.engine import ProcessInstance, ProcessVersion
@@ -54,11 +54,15 @@ class Snapshot:
 
 
 def deploy(session: Session, parsed: ParsedProcess, now: datetime) -> ProcessVersion:
-    """The stored version of a parsed process, created once per distinct source."""
+    """The stored version of a parsed process, created once per distinct source (numbered v1, v2, ... per process).
+    New subjects start on the newest; running instances keep theirs until an administrator migrates them."""
     version = session.scalar(select(ProcessVersion).where(ProcessVersion.sha256 == parsed.sha256))
     if version is None:
+        last = session.scalar(select(func.max(ProcessVersion.number))
+                              .where(ProcessVersion.process_id == parsed.process_id))
         version = ProcessVersion(
             process_id=parsed.process_id,
+            number=(last or 0) + 1,
             sha256=parsed.sha256,
             spec_json=parsed.spec_json,
             bpmn_xml=parsed.bpmn_xml,
