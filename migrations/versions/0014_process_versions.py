@@ -1,7 +1,7 @@
 """process versions numbered per process (v1, v2, ...) and instance migrations between versions (undoable)
 
-Revision ID: 0013_process_versions
-Revises: 0012_audit_keyed
+Revision ID: 0014_process_versions
+Revises: 0013_responsibility
 Create Date: 2026-12-03 12:10:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import models
 
 
-revision = '0013_process_versions'
-down_revision = '0012_audit_keyed'
+revision = '0014_process_versions'
+down_revision = '0013_responsibility'
 branch_labels = None
 depends_on = None
 
