@@ -1,7 +1,7 @@
 """API tokens get scopes and an expiry; every API call is logged (existing tokens keep petitions:write)
 
-Revision ID: 0015_api_scopes
-Revises: 0014_process_versions
+Revision ID: 0018_api_scopes
+Revises: 0017_process_versions
 Create Date: 2026-12-03 13:00:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import models
 
 
-revision = '0015_api_scopes'
-down_revision = '0014_process_versions'
+revision = '0018_api_scopes'
+down_revision = '0017_process_versions'
 branch_labels = None
 depends_on = None
 

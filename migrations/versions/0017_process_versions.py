@@ -1,7 +1,7 @@
 """process versions numbered per process (v1, v2, ...) and instance migrations between versions (undoable)
 
-Revision ID: 0014_process_versions
-Revises: 0013_responsibility
+Revision ID: 0017_process_versions
+Revises: 0016_ops
 Create Date: 2026-12-03 12:10:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import models
 
 
-revision = '0014_process_versions'
-down_revision = '0013_responsibility'
+revision = '0017_process_versions'
+down_revision = '0016_ops'
 branch_labels = None
 depends_on = None
 
