@@ -99,7 +99,7 @@ def check(session: Session, instance, target: ProcessVersion, mapping: dict[str,
         return MigrationCheck(False, ["目标版本属于另一个流程"])
     if source.id == target.id:
         return MigrationCheck(False, ["已在目标版本"])
-    workflow = load_instance(instance.state, source.spec_json)
+    workflow = load_instance(instance.state, source.spec_json, source.sha256)
     _, _, top, _, reasons = _prepare(workflow, target.spec_json, mapping)
     return MigrationCheck(not reasons, reasons, _moves(workflow, top))
 
@@ -134,6 +134,6 @@ def restore(session: Session, instance_id: int, state: str, version_id: int, now
     """Put back the state and version an instance had before a migration (undo)."""
     instance, _ = _lock_and_load(session, instance_id)
     version = session.get(ProcessVersion, version_id)
-    workflow = load_instance(state, version.spec_json)
+    workflow = load_instance(state, version.spec_json, version.sha256)
     instance.version_id = version_id
     return _save(session, instance, workflow, now)

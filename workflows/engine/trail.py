@@ -66,4 +66,4 @@ def trail_of(workflow, version_id: int) -> Trail:
 def trail(session: Session, instance_id: int) -> Trail:
     instance = session.get(ProcessInstance, instance_id)
     version = session.get(ProcessVersion, instance.version_id)
-    return trail_of(load_instance(instance.state, version.spec_json), version.id)
+    return trail_of(load_instance(instance.state, version.spec_json, version.sha256), version.id)
