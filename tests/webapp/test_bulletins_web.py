@@ -58,7 +58,8 @@ def test_page_shows_the_squads_numbers(as_user, org, data):
     assert cell(html, "合计", "received") == "2"
     assert cell(html, "华阳路中队", "petition_satisfaction_rate") == "—"
     assert "超期环节最多：华阳路中队（3 条）。" in html
-    assert "@page { size: A4 landscape;" in html and 'href="/bulletins/2026-10.xlsx"' in html
+    assert "bulletin.css" in html and 'href="/bulletins/2026-10.xlsx"' in html  # print CSS is a static file (CSP)
+    assert "@page { size: A4 landscape;" in as_user(org.coordinator).get("/static/bulletin.css").get_data(as_text=True)
 
 
 def test_default_is_the_previous_month(as_user, org):
