@@ -46,7 +46,9 @@ ln -sfn "venv-$VERSION" "$PREFIX/venv"
 ENV_FILE="$PREFIX/duban.env"
 if [ ! -f "$ENV_FILE" ]; then
   SECRET=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(32))')
-  sed -e "s|^SECRET_KEY=.*|SECRET_KEY=$SECRET|" -e "s|/opt/duban|$PREFIX|g" \
+  AUDIT_KEY=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(32))')
+  sed -e "s|^SECRET_KEY=.*|SECRET_KEY=$SECRET|" -e "s|^AUDIT_HMAC_KEY=.*|AUDIT_HMAC_KEY=$AUDIT_KEY|" \
+    -e "s|/opt/duban|$PREFIX|g" \
     "$PREFIX/app/deploy/duban.env.example" > "$ENV_FILE"
   chmod 600 "$ENV_FILE"
   echo "== wrote $ENV_FILE (edit DATABASE_URL, SMTP_HOST, ... then run install.sh again or restart)"
