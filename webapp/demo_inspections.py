@@ -168,8 +168,8 @@ class _Walker:
         users, squad = self.org["users"], f.squad
         member = users[f"{squad.code}_m1"]
         recent = f.confirmed_at > self.now - timedelta(days=40)
-        if self.rng.random() < (0.5 if recent else 0.03):
-            return  # still being rectified (older ones are overdue: the ladder and 督办单 show them)
+        if recent and self.rng.random() < 0.5:
+            return  # still being rectified (those past their deadline are overdue: the ladder and 督办单 show them)
         late = self.rng.random() < 0.2
         at = (f.deadline_at + timedelta(days=self.rng.randint(1, 6))) if late else \
             f.confirmed_at + timedelta(days=self.rng.randint(2, 9))

@@ -75,7 +75,7 @@ def _co_items(demo: _Demo, now: datetime) -> int:
     made = 0
     plans = [  # (days ago, lead squad index, co-squads, what happens)
         (25, 0, 2, "all_done"), (22, 3, 1, "late_missing"), (18, 5, 3, "one_late_done"), (12, 1, 2, "open"),
-        (6, 7, 1, "open"), (3, 8, 3, "fresh")]
+        (6, 7, 1, "open"), (1, 8, 3, "fresh")]
     for days, lead_index, n, plan in plans:
         at = now - timedelta(days=days)
         lead = demo.squads[lead_index]
