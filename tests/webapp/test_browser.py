@@ -76,3 +76,37 @@ def test_the_subject_diagram_and_the_catalogue_heat_map_render(live, browser):
     browser.find_element(By.CSS_SELECTOR, ".djs-element[data-element-id=accept]").click()
     wait.until(lambda b: "/steps/accept" in b.current_url)
     assert item.number in browser.find_element(By.ID, "at-step").text
+
+
+def _returned_item(db, org) -> dict:
+    from datetime import timedelta
+
+    from workflows.tasks import returns
+
+    found = _assigned_item(db, org)
+    row = returns.file(db, actor=org.a_leader, now=NOW + timedelta(hours=1), family="instructed_item",
+                       subject_id=found["item"].id, reason="territory", explanation="该点位属江苏路街道辖区")
+    returns.decide(db, actor=org.coordinator, now=NOW + timedelta(hours=2), return_id=row.id, accept=True,
+                   to_squad_id=org.squad_b.id)
+    return found
+
+
+@pytest.fixture
+def live_returned(tmp_path):
+    with b.live_app(tmp_path, _returned_item) as app:
+        yield app
+
+
+def test_a_return_and_its_reassignment_show_on_the_diagram(live_returned, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    org, base, item = live_returned["org"], live_returned["base"], live_returned["item"]
+    b.log_in(browser, base, org.coordinator.username)
+    browser.get(f"{base}/items/{item.id}")
+    canvas = browser.find_element(By.CSS_SELECTOR, "[data-diagram=subject]")
+    WebDriverWait(browser, 15).until(lambda _: canvas.get_attribute("data-diagram-ready"))
+    assert canvas.get_attribute("data-diagram-ready") == "1", "the diagram failed to load"
+    assert browser.find_elements(By.CSS_SELECTOR, ".djs-element.d-returned[data-element-id=assign]")
+    note = browser.find_element(By.CSS_SELECTOR, ".d-note-returned").text
+    assert "退单" in note and "属地不符" in note and "已同意并改派" in note and "退单改派" in note

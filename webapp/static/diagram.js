@@ -58,7 +58,30 @@
       const bo = flow.businessObject;
       if (taken.has(`${bo.sourceRef.id}>${bo.targetRef.id}`)) canvas.addMarker(flow.id, "d-taken");
     });
+    markResponsibility(viewer, marks);
     container(viewer).dataset.diagramReady = "1";
+  };
+
+  // 退单 and 改派 are decisions outside the engine's path: drawn at the step that names the lead squad (交办), or
+  // at the start event of a family that names it at registration, with one line per return and reassignment.
+  const markResponsibility = (viewer, marks) => {
+    const returns = marks.returns || [];
+    const moves = marks.reassignments || [];
+    if (!returns.length && !moves.length) return;
+    const registry = viewer.get("elementRegistry");
+    const anchor = (marks.anchor && registry.get(marks.anchor))
+      || registry.filter((el) => el.type === "bpmn:StartEvent")[0];
+    if (!anchor) return;
+    viewer.get("canvas").addMarker(anchor.id, "d-returned");
+    const note = document.createElement("div");
+    note.className = "d-note d-note-returned";
+    returns.forEach((r) => {
+      const to = r.to_squad && r.to_squad !== r.squad ? ` → ${r.to_squad}` : "";
+      note.appendChild(tag("d-line", `退单 ${local(r.at)} ${r.squad}（${r.reason}）：${r.status_label}${to}`));
+    });
+    moves.forEach((m) => note.appendChild(tag("d-line", `${m.label} ${local(m.at)} ${m.from_squad} → ${m.to_squad}`)));
+    viewer.get("overlays").add(anchor.id, { position: { top: -8 - 16 * (returns.length + moves.length), left: 0 },
+      html: note });
   };
 
   const container = (viewer) => viewer.get("canvas").getContainer().closest("[data-diagram]");

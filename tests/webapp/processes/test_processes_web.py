@@ -78,3 +78,35 @@ def test_catalogue_heat_map_counts_open_steps_and_lists_them(db, org, as_user):
     listed = client.get(heat["step_url"].replace("__STEP__", "assign")).get_data(as_text=True)
     assert first.number in listed and second.number not in listed
     assert f"/versions/{version_id}/" in heat["step_url"]
+
+
+def test_returns_and_reassignments_are_marked_at_the_assign_step(db, org, as_user):
+    from tests.workflows.tasks.test_returns import assigned_item, file
+    from workflows.tasks import returns
+
+    item = assigned_item(db, org)
+    url = f"/processes/subject/instructed_item/{item.id}.json"
+    assert as_user(org.coordinator).get(url).get_json()["returns"] == [], "a plain 交办 is no return"
+    first = file(db, org, item, NOW + timedelta(hours=1))
+    returns.decide(db, actor=org.coordinator, now=NOW + timedelta(hours=2), return_id=first.id, accept=False,
+                   note="属本辖区")
+    second = file(db, org, item, NOW + timedelta(hours=3))
+    returns.decide(db, actor=org.leader, now=NOW + timedelta(hours=4), return_id=second.id, accept=True,
+                   to_squad_id=org.squad_b.id, note="改由江苏路中队承办")
+    marks = as_user(org.coordinator).get(url).get_json()
+    assert marks["anchor"] == "assign"
+    assert [(r["status"], r["squad"], r["to_squad"]) for r in marks["returns"]] == [
+        ("rejected", org.squad_a.name, org.squad_a.name), ("final", org.squad_a.name, org.squad_b.name)]
+    [move] = marks["reassignments"]
+    assert (move["basis"], move["from_squad"], move["to_squad"]) == ("final", org.squad_a.name, org.squad_b.name)
+
+
+def test_a_family_without_an_assign_step_anchors_reassignments_at_its_start(db, org, as_user):
+    from workflows.tasks import returns
+
+    case = make_case(db, org)
+    returns.reassign(db, actor=org.coordinator, now=NOW + timedelta(hours=1), family="major_case",
+                     subject_id=case.id, to_squad_id=org.squad_b.id, reason="案发地属江苏路辖区")
+    marks = as_user(org.coordinator).get(f"/processes/subject/major_case/{case.id}.json").get_json()
+    assert marks["anchor"] is None and marks["returns"] == []
+    assert [m["label"] for m in marks["reassignments"]] == ["改派"]
