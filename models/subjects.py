@@ -153,3 +153,19 @@ class SupervisionOrder(Base):
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ClosedRollup(Base):
+    """Closed subjects per family, lead squad (0: none) and Shanghai month of closing: how many, how many on time
+    (no deadline, or closed by it), how many late. Kept by database triggers on `subject` in the same statement as
+    every change of a row's closing time, deadline, squad or family (migration 0019_rollups), so the dashboard
+    reads squads × months rows while its drill-down lists the `subject` rows with the same counts."""
+
+    __tablename__ = "closed_rollup"
+
+    family: Mapped[str] = mapped_column(String(32), primary_key=True)
+    squad_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "YYYY-MM", Asia/Shanghai
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,6 +1,8 @@
 """领导驾驶舱: the figures of the leaders' dashboard, each with the query of the list behind every number, so that
 a drill-down shows exactly the rows that were counted. Every figure is one grouped query over an index of the
-cross-family projections (subject, work_item), the ledger or the findings — never a family's own table.
+cross-family projections (subject, work_item), the ledger or the findings — never a family's own table. Closed
+subjects are read from their rollup (`closed_rollup`: family × squad × month, kept by triggers on `subject` in the
+same statement as each change), so the year's on-time and closed-late figures cost units × months rows at any size.
 
 Charts (each returns categories, series of cells; a cell carries its number and the drill-down filter):
 - on_time: per squad and month of a year, subjects closed and closed on time (rate = on_time / closed);
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 from models.engine import WorkItem
 from models.org import Squad
 from models.scores import ScoreEntry
-from models.subjects import LEVEL_LABELS, LEVELS, Subject
+from models.subjects import LEVEL_LABELS, LEVELS, ClosedRollup, Subject
 from workflows import families
 from workflows.errors import InvalidInput
 from workflows.petitions import months
@@ -62,12 +64,6 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return months.bounds(f"{year}-01")[0], months.bounds(f"{year}-12")[1]
 
 
-def _month_of(column, year: int):
-    """The Shanghai month (1–12) of a UTC moment of the year, as a SQL CASE over the month bounds."""
-    whens = [(column < months.bounds(f"{year}-{m:02d}")[1], m) for m in range(1, 12)]
-    return case(*whens, else_=12)
-
-
 def _on_time():
     return or_(Subject.deadline_at.is_(None), Subject.closed_at <= Subject.deadline_at)
 
@@ -75,14 +71,17 @@ def _on_time():
 # --- the charts --------------------------------------------------------------------------------------------
 
 
+def _in_year(year: int):
+    return and_(ClosedRollup.month >= f"{year}-01", ClosedRollup.month <= f"{year}-12")
+
+
 def on_time(session: Session, year: int) -> Chart:
-    start, end = _year_bounds(year)
-    month = _month_of(Subject.closed_at, year)
+    """Read from the closed-subject rollup (squads × months rows); the drill-down lists the same subjects."""
     rows = session.execute(
-        select(Subject.squad_id, month.label("m"), func.count(), func.sum(case((_on_time(), 1), else_=0)))
-        .where(Subject.closed_at >= start, Subject.closed_at < end, Subject.squad_id.is_not(None))
-        .group_by(Subject.squad_id, month))
-    counts = {(squad, m): (n, int(k or 0)) for squad, m, n, k in rows}
+        select(ClosedRollup.squad_id, ClosedRollup.month, func.sum(ClosedRollup.closed), func.sum(ClosedRollup.on_time))
+        .where(_in_year(year), ClosedRollup.squad_id != 0)
+        .group_by(ClosedRollup.squad_id, ClosedRollup.month))
+    counts = {(squad, int(m[5:])): (int(n or 0), int(k or 0)) for squad, m, n, k in rows}
     chart = Chart("on_time", CHARTS["on_time"], "line", [f"{m}月" for m in range(1, 13)], unit="%",
                   note="按办结时间统计；办结时间不晚于期限（含已批准的延期）为按期。")
     for squad in session.scalars(select(Squad).order_by(Squad.id)):
@@ -96,13 +95,11 @@ def on_time(session: Session, year: int) -> Chart:
 
 
 def overdue(session: Session, year: int, now: datetime) -> Chart:
-    start, end = _year_bounds(year)
     labels = family_labels()
     open_rows = dict(session.execute(select(Subject.family, func.count()).where(
         Subject.status == "open", Subject.deadline_at < now).group_by(Subject.family)).all())
-    late_rows = dict(session.execute(select(Subject.family, func.count()).where(
-        Subject.closed_at >= start, Subject.closed_at < end, Subject.closed_at > Subject.deadline_at)
-        .group_by(Subject.family)).all())
+    late_rows = {f: int(n or 0) for f, n in session.execute(select(ClosedRollup.family, func.sum(ClosedRollup.late))
+                                                            .where(_in_year(year)).group_by(ClosedRollup.family))}
     names = list(labels)
     chart = Chart("overdue", CHARTS["overdue"], "bar", [labels[n] for n in names],
                   note=f"超期未办结为当前仍在办且已过期限；超期办结为{year}年内办结晚于期限。")
