@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from models.scores import ScoreAppeal, ScoreEntry, ScorePeriod, ScoreRule
 from workflows.calendar import LOCAL_TZ
 from workflows.petitions import months
-from workflows.scoring import awards, findings  # noqa: F401 - they register their event sources
+from workflows.scoring import awards, findings, returns  # noqa: F401 - they register their event sources
 from workflows.scoring import rules as rulebook
 from workflows.scoring.events import Event, collect
 

@@ -38,6 +38,7 @@ KINDS: dict[str, Kind] = {
     "repeat_rectification": Kind("重复整改（第二次起每次）"),
     "referral_upheld": Kind("追责移送查实（按处理结果）", params={
         "talk": "谈话提醒/批评教育", "warning": "书面警告", "transfer": "移送纪检处理", "other": "其他"}),
+    "return_rejected": Kind("退单被驳回（每次）"),
     "finding": Kind("督察发现问题（按模板扣分，每扣 1 分）", weighted=True),
     "on_time_rate": Kind("月度按期办结率达标", threshold="按期办结率（%）不低于"),
     "excellent_case": Kind("优秀监督案例（入选）"),
@@ -62,6 +63,7 @@ DEFAULT_2026 = [
     ("referral_upheld", "warning", "-2", "-4", None, "month", None),
     ("referral_upheld", "transfer", "-3", "-6", None, "month", None),
     ("referral_upheld", "other", "-1", "-1", None, "month", None),
+    ("return_rejected", "", "-0.5", "0", "3", "month", None),
     ("finding", "", "-1", "-0.5", "10", "month", None),
     ("on_time_rate", "", "2", "0", None, "month", "95"),
     ("excellent_case", "", "3", "2", "6", "year", None),
