@@ -46,7 +46,10 @@ CASES = [
     ("长宁路违规户外广告案", "jiangsu", ["letter"], "notified", [
         ("review_points", {**OK, "mode": "conclude", "result_filing": "problem",
                            "note_filing": "受理后超过规定时限才立案", "result_procedure": "problem",
-                           "note_procedure": "告知书未载明陈述申辩期限", "rectify_days": 3}),
+                           "note_procedure": "告知书未载明陈述申辩期限", "rectify_days": 3,
+                           # the review refers the squad: the case's process calls the referral and goes on
+                           "refer": True, "refer_classification": "slow",
+                           "refer_facts": "受理后超过规定时限才立案，拖延办理。"}),
     ]),
     ("北新泾路群租整治案", "beixinjing", ["onsite"], "decided", [
         ("record:onsite", {"people": "协调科、北新泾中队", "content": "现场检查：群租隔断已拆除一半。"}),

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from models.cases import FORM_LABELS, POINT_LABELS, RESULT_LABELS, STAGE_LABELS, CasePoint
 from webapp.fields import CheckboxesField, Form, files_field
 from webapp.fields import text_field as _text
+from webapp.referrals.forms import ReferMixin
 
 
 class OpenForm(Form):
@@ -58,7 +59,7 @@ def _review_form() -> type[StepForm]:
     attrs["rectify_days"] = IntegerField("整改期限（工作日）", default=10, validators=[
         Optional(), NumberRange(min=1, max=60, message="整改期限应为 1 至 60 个工作日")])
     attrs["opinion"] = _text("审查意见", 3000, required=False, area=True)
-    return type("ReviewForm", (StepForm,), attrs)
+    return type("ReviewForm", (ReferMixin, StepForm), attrs)
 
 
 def _rectify_form() -> type[StepForm]:

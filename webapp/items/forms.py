@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Optional
 from models.items import KIND_LABELS
 from webapp.fields import Form, files_field
 from webapp.fields import text_field as _text
+from webapp.referrals.forms import ReferMixin
 from webapp.responsibility.forms import CoSquadsMixin, MeetingForm
 from workflows.items.steps import FOLLOW_UP_METHODS, REPLY_METHODS, SATISFACTION
 
@@ -58,6 +59,10 @@ class DecisionForm(StepForm):
     opinion = _text("意见", 2000, required=False, area=True, description="退回时必须填写意见")
 
 
+class ReviewForm(ReferMixin, DecisionForm):
+    pass
+
+
 class SendReplyForm(StepForm):
     replied_on = DateField("回复日期", validators=[InputRequired("请填写回复日期")])
     method = SelectField("回复方式", choices=list(REPLY_METHODS.items()))
@@ -86,7 +91,7 @@ STEP_FORMS: dict[str, type[StepForm]] = {
     "accept": AcceptForm,
     "investigate": InvestigateForm,
     "draft_reply": DraftReplyForm,
-    "review": DecisionForm,
+    "review": ReviewForm,
     "leader_signoff": DecisionForm,
     "send_reply": SendReplyForm,
     "follow_up": FollowUpForm,

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from models.petitions import CHANNELS, MISCONDUCT, SATISFACTION
 from webapp.fields import Form, files_field
 from webapp.fields import text_field as _text
+from webapp.referrals.forms import ReferMixin
 from webapp.responsibility.forms import CoSquadsMixin, MeetingForm
 from workflows.petitions.checks import RESULTS
 from workflows.petitions.steps import REPLY_METHODS
@@ -65,13 +66,17 @@ class DecisionForm(StepForm):
     opinion = _text("意见", 2000, required=False, area=True, description="退回时必须填写意见")
 
 
+class ReviewForm(ReferMixin, DecisionForm):
+    pass
+
+
 class RectifyForm(StepForm):
     measures = _text("整改措施及结果", 5000, area=True)
 
 
 STEP_FORMS: dict[str, type[StepForm]] = {
     "assign": AssignForm, "joint_study": JointStudyForm, "accept": AcceptForm, "investigate": InvestigateForm,
-    "reply": ReplyForm, "review": DecisionForm, "rectify": RectifyForm, "recheck": DecisionForm,
+    "reply": ReplyForm, "review": ReviewForm, "rectify": RectifyForm, "recheck": DecisionForm,
 }
 
 

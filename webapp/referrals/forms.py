@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -67,3 +68,15 @@ STEP_FORMS: dict[str, type[StepForm]] = {
     "investigate": InvestigateForm,
     "record_outcome": OutcomeForm,
 }
+
+
+class ReferMixin:
+    """On a step whose process may call the accountability referral (the family's `refer_step`): the coordinator
+    may refer the subject's squad and handler there; the problem type and facts are checked by the referral."""
+
+    refer = BooleanField("同时移送追责（追究承办中队、承办人责任）", default=False)
+    refer_classification = SelectField("追责问题类型", choices=[("", "—")] + [(k.value, v) for k, v in
+                                                                         CLASSIFICATION_LABELS.items()],
+                                       validators=[Optional()])
+    refer_facts = _text("追责问题事实", 5000, required=False, area=True, description="勾选移送追责时必须填写")
+

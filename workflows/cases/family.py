@@ -20,4 +20,5 @@ FAMILY = register(Family(
     section_of=lambda case, step: "legal", final_steps=frozenset({"review_points"}),
     item_limits={0: deadlines.SUPERVISION_DAYS}, step_limits=deadlines.STEP_LIMITS,
     assign_step=None, co_squad_activity="case_co_squads", reply_step="rectify",  # co-squads named while open
+    refer_step="review_points",
 ))

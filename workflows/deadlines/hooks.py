@@ -16,34 +16,36 @@ from workflows import families, notifications
 from workflows.deadlines import ladder
 
 
-def _subject(session, instance: ProcessInstance, subject: Any):
+def _subject(session, instance: ProcessInstance, subject: Any, fam: Any = None):
     if subject is not None:
-        return families.find(instance.family), subject
+        return fam or families.find(instance.family), subject
     fam = families.find(instance.family)
     return fam, (session.get(fam.model, instance.subject_id) if fam else None)
 
 
 def work_added(session, instance: ProcessInstance, added: Sequence[tuple[WorkItem, Any]], now: datetime,
-               subject: Any = None) -> None:
+               subject: Any = None, fam: Any = None) -> None:
     """`added`: each new row (not yet flushed) with the engine's ReadyStep behind it."""
     notifications.work_added(session, added, now)
     ctx = ladder.Context(session)
     for work, _step in added:
         ladder.arm_work(ctx, work)
-    fam, subject = _subject(session, instance, subject)
+    fam, subject = _subject(session, instance, subject, fam)
     if subject is not None:
         ladder.arm_subject(ctx, fam, subject)
 
 
 def work_closed(session, instance: ProcessInstance, closed: Sequence, completed: bool, now: datetime,
-                subject: Any = None) -> None:
+                subject: Any = None, fam: Any = None) -> None:
     """`closed`: (task_uuid, overdue_seen) of the deleted rows. Only a step that was overdue has evidence to
     resolve; when the subject closes, everything of it still open is resolved."""
     if completed:
+        fam, subject = _subject(session, instance, subject, fam)
+        family, subject_id = (fam.name, subject.id) if subject is not None else (instance.family,
+                                                                                 instance.subject_id)
         session.execute(update(OverdueRecord).where(
-            OverdueRecord.family == instance.family, OverdueRecord.subject_id == instance.subject_id,
+            OverdueRecord.family == family, OverdueRecord.subject_id == subject_id,
             OverdueRecord.resolved_at.is_(None)).values(resolved_at=now))
-        fam, subject = _subject(session, instance, subject)
         if subject is not None:
             subject.next_alert_at = None
         return

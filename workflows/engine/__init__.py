@@ -4,6 +4,7 @@ from workflows.engine.branches import add_branch, close_branch
 from workflows.engine.parsing import BpmnError, ParsedProcess, parse_folder
 from workflows.engine.registry import configure, get_process, processes
 from workflows.engine.runtime import (
+    Call,
     EngineError,
     ReadyStep,
     Snapshot,
@@ -19,7 +20,7 @@ from workflows.engine.runtime import (
 )
 
 __all__ = [
-    "BpmnError", "EngineError", "add_branch", "close_branch",
+    "BpmnError", "Call", "EngineError", "add_branch", "close_branch",
     "ParsedProcess", "ReadyStep", "Snapshot", "StepConflict", "cancel",
     "complete_step", "configure", "deploy", "fire_timers", "get_process", "parse_folder", "processes",
     "read_snapshot", "reset_to", "send_message", "start",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from workflows.engine.serialization import SPEC_SERIALIZER
@@ -60,7 +61,9 @@ def _serialize(parser: SpiffBpmnParser, process_id: str) -> tuple[str, dict, str
         "spec": SPEC_SERIALIZER.to_dict(spec),
         "subprocess_specs": {name: SPEC_SERIALIZER.to_dict(s) for name, s in subs.items()},
     }
-    return json.dumps(payload, sort_keys=True), _user_tasks(spec, subs), spec.description or process_id
+    called = {ts.spec for ps in [spec, *subs.values()] for ts in ps.task_specs.values() if isinstance(ts, CallActivity)}
+    own = {name: s for name, s in subs.items() if name not in called}  # a called process's steps are its own
+    return json.dumps(payload, sort_keys=True), _user_tasks(spec, own), spec.description or process_id
 
 
 def parse_folder(folder: str | Path) -> dict[str, ParsedProcess]:

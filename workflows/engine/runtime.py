@@ -13,6 +13,7 @@ from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -43,6 +44,17 @@ class ReadyStep:
     repeated: bool = False  # the same step was completed before in this process (a return: 退回重办)
 
 
+@dataclass(frozen=True)
+class Call:
+    """A called process (BPMN call activity) inside the instance: its process id, its declared inputs, whether it
+    ended, and the ids of every human task it holds (open or done), so the caller can tell whose steps are whose."""
+
+    process: str
+    inputs: dict
+    completed: bool
+    tasks: frozenset[str]
+
+
 @dataclass
 class Snapshot:
     ready: list[ReadyStep]
@@ -51,6 +63,8 @@ class Snapshot:
     data: dict = field(default_factory=dict)
     instance: ProcessInstance | None = field(default=None, repr=False)  # the saved row (kept, not re-read)
     was_ready: frozenset[str] | None = None  # the open human steps before this change; None: not known here
+    calls: list[Call] = field(default_factory=list)  # the call activities' processes, in order of creation
+    waiting: list[str] = field(default_factory=list)  # set by the caller: labels of called processes still running
 
 
 def deploy(session: Session, parsed: ParsedProcess, now: datetime) -> ProcessVersion:
@@ -252,7 +266,21 @@ def _snapshot(workflow: BpmnWorkflow) -> Snapshot:
             )
         )
     data = dict(workflow.last_task.data) if workflow.last_task else {}
-    return Snapshot(ready, _next_timer(workflow), workflow.is_completed(), data)
+    return Snapshot(ready, _next_timer(workflow), workflow.is_completed(), data, calls=_calls(workflow))
+
+
+def _calls(workflow: BpmnWorkflow) -> list[Call]:
+    calls = []
+    for parent_id, sub in workflow.subprocesses.items():
+        caller = workflow.get_task_from_id(parent_id)
+        if not isinstance(caller.task_spec, CallActivity):
+            continue  # embedded and event subprocesses belong to their process
+        io = sub.spec.io_specification
+        names = [var.bpmn_id for var in io.data_inputs] if io is not None else []
+        calls.append(Call(process=sub.spec.name, inputs={n: caller.data.get(n) for n in names},
+                          completed=sub.completed,
+                          tasks=frozenset(str(t.id) for t in sub.get_tasks(manual=True))))
+    return calls
 
 
 def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime,

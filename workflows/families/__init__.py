@@ -71,6 +71,10 @@ class Family:
     lead_waits: Callable[[int], bool] = lambda kind: False
     # Whom results on a subject count against (scores): (squad_id, user_id); default its lead squad and handler.
     accountable_of: Callable[[Any], tuple[int | None, int | None]] | None = None
+    # the step whose form may refer someone to accountability (its process then calls the referral process)
+    refer_step: str | None = None
+    # a family whose process other processes call (BPMN call activity): the data input naming its subject's id
+    call_key: str | None = None
 
     def number(self, subject: Any) -> str:
         return subject.number
@@ -113,6 +117,12 @@ def find(name: str) -> Family | None:
         return get(name)
     except NotFound:
         return None
+
+
+def called(process_id: str) -> Family | None:
+    """The family whose process a call activity runs, when that family owns the called steps."""
+    _load_builtin()
+    return next((f for f in _FAMILIES.values() if f.call_key and f.process_id == process_id), None)
 
 
 def all_families() -> list[Family]:

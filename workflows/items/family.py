@@ -46,6 +46,6 @@ FAMILY = register(Family(
     handlers=HANDLERS, start_data=_start_data, unassigned_steps=frozenset({"accept"}),
     final_steps=frozenset({"send_reply"}),
     item_limits={int(k): v for k, v in DEFAULT_LIMITS.items()}, step_limits=STEP_LIMITS,
-    squad_field="lead_squad_id", co_squad_activity="item_co_squads", reply_step="draft_reply",
+    squad_field="lead_squad_id", co_squad_activity="item_co_squads", reply_step="draft_reply", refer_step="review",
     lead_waits=lambda kind: ItemKind(kind).needs_signoff,  # a reply signed by a leader waits for every part
 ))

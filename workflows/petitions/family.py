@@ -41,5 +41,5 @@ FAMILY = register(Family(
     unassigned_steps=frozenset({"accept"}), final_steps=frozenset({"reply"}), on_advance=_on_advance,
     item_limits={0: deadlines.CONCLUDE_DAYS}, step_limits=deadlines.STEP_LIMITS,
     steps_from_start=deadlines.FROM_RECEIPT, max_extension_workdays=deadlines.MAX_EXTENSION_DAYS,
-    co_squad_activity="petition_co_squads", reply_step="reply",
+    co_squad_activity="petition_co_squads", reply_step="reply", refer_step="review",
 ))

@@ -21,7 +21,7 @@ FAMILY = register(Family(
     handlers=HANDLERS, start_data=lambda r: {"referral_id": r.id},
     section_of=lambda r, step: r.section_id, final_steps=frozenset({"record_outcome"}),
     may_act=lambda user, r: r.target_user_id != user.id,
-    item_limits={0: REFERRAL_DAYS}, step_limits=STEP_LIMITS,
+    item_limits={0: REFERRAL_DAYS}, step_limits=STEP_LIMITS, call_key="referral_id",
     accountable_of=lambda r: (r.target_squad_id or (r.target_user.squad_id if r.target_user else None),
                               r.target_user_id),
 ))

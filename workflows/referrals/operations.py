@@ -75,8 +75,9 @@ def _check(session: Session, spec: ReferralInput, now: datetime) -> tuple[source
     return source, section, [found[k].as_dict() for k in dict.fromkeys(spec.evidence_keys)]
 
 
-def refer(session: Session, *, actor: User, now: datetime, spec: ReferralInput) -> AccountabilityReferral:
-    """Refer an officer or a squad to the responsible section; nothing is ever referred automatically."""
+def open_referral(session: Session, *, actor: User, now: datetime, spec: ReferralInput
+                  ) -> tuple[AccountabilityReferral, sources.Source, Section, list[dict]]:
+    """The checked, numbered referral row with its deadline, before any process runs it."""
     if not can_refer(actor):
         raise PermissionDenied("只有协调科或局领导可以移送追责")
     target_user_id, target_squad_id = _target(session, spec)
@@ -93,8 +94,19 @@ def refer(session: Session, *, actor: User, now: datetime, spec: ReferralInput) 
     referral.number = lifecycle.number_for(session, FAMILY, now)
     session.add(referral)
     session.flush()
+    return referral, source, section, cited
+
+
+def summary_of(section: Section, referral: AccountabilityReferral) -> str:
+    return f"移送{section.name}追责（{referral.classification_label}）"
+
+
+def refer(session: Session, *, actor: User, now: datetime, spec: ReferralInput) -> AccountabilityReferral:
+    """Refer an officer or a squad to the responsible section by hand (a case found outside any process): the
+    referral runs as its own instance. Nothing is ever referred automatically."""
+    referral, source, section, cited = open_referral(session, actor=actor, now=now, spec=spec)
     return lifecycle.start(session, FAMILY, referral, actor=actor, now=now, action="refer",
-                           summary=f"移送{section.name}追责（{referral.classification_label}）",
+                           summary=summary_of(section, referral),
                            details={"source": [source.family, source.subject_id],
                                     "evidence": [e["key"] for e in cited]})
 

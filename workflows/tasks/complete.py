@@ -74,6 +74,11 @@ def complete(session: Session, *, actor: User, now: datetime, family: str, subje
         cosquads.require_contributions(session, fam, subject)
     handler = fam.handlers.get(work.step) or cosquads.HANDLERS[work.step]
     outcome = handler(steps.StepContext(session, actor, now, subject, values, work))
+    if work.step == fam.refer_step:  # the process may call the accountability referral here
+        from workflows.referrals import called
+
+        outcome.engine_data.update(called.at_step(session, actor=actor, now=now, fam=fam, subject=subject,
+                                                  values=values, instance_id=subject.instance_id))
     if work.step == fam.assign_step:
         cosquads.at_assign(session, fam, subject, values, outcome, actor, now)
     assignments.record(session, fam, subject, from_squad_id=lead_before, actor=actor, now=now)
@@ -81,6 +86,10 @@ def complete(session: Session, *, actor: User, now: datetime, family: str, subje
     with session.no_autoflush:
         instance, snap = steps.advance(session, now=now, instance_id=subject.instance_id, work=work,
                                        outcome=outcome, locked=locked, flush=False)
+        if work.step == fam.refer_step:
+            from workflows.referrals import called
+
+            called.check_called(snap, outcome.engine_data)
         lifecycle.after_advance(session, fam, subject, instance, snap, now, opened_by=work.task_uuid)
         try:
             steps.record_completion(session, actor=actor, now=now, work=work, outcome=outcome)  # flushes all

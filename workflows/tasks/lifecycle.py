@@ -3,6 +3,7 @@ sits, who holds it, its due time), the subject's status and current step, its co
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -62,10 +63,53 @@ def placement(session: Session, fam: Family, subject: Any, now: datetime):
 
 def after_advance(session: Session, fam: Family, subject: Any, instance: ProcessInstance, snapshot, now: datetime,
                   opened_by: str | None = None) -> None:
-    """Rebuild open work, then the subject's status, colour and projection, after any engine advance."""
+    """Rebuild open work, then the subject's status, colour and projection, after any engine advance. The steps of
+    a called process (BPMN call activity) belong to the called family's subject, named by the call's input: each
+    owner's part of the snapshot is projected on its own subject, whichever of them acted."""
+    if not snapshot.calls:
+        _advance_one(session, fam, subject, instance, snapshot, now, opened_by)
+        return
+    for part_fam, part_subject, part in _parts(session, fam, subject, instance, snapshot):
+        _advance_one(session, part_fam, part_subject, instance, part, now, opened_by)
+
+
+def _same(fam: Family, subject: Any, name: str, subject_id: Any) -> bool:
+    return fam.name == name and subject.id == subject_id
+
+
+def _parts(session: Session, fam: Family, subject: Any, instance: ProcessInstance, snapshot):
+    from workflows import families
+
+    owner_fam = families.get(instance.family)
+    owner = subject if _same(fam, subject, instance.family, instance.subject_id) \
+        else session.get(owner_fam.model, instance.subject_id)
+    theirs, parts, waiting = set(), [], []
+    for call in snapshot.calls:
+        called = families.called(call.process)
+        if called is None:
+            continue
+        key = call.inputs.get(called.call_key)
+        target = subject if _same(fam, subject, called.name, key) else session.get(called.model, key or 0)
+        theirs |= call.tasks
+        if target is None or (call.completed and target.status == "closed"):
+            continue
+        if not call.completed:
+            waiting.append(called.label)
+        was = None if snapshot.was_ready is None else snapshot.was_ready & call.tasks
+        parts.append((called, target, replace(snapshot, ready=[s for s in snapshot.ready if s.task_uuid in call.tasks],
+                                              was_ready=was, completed=call.completed, calls=[])))
+    was = None if snapshot.was_ready is None else snapshot.was_ready - theirs
+    own = replace(snapshot, ready=[s for s in snapshot.ready if s.task_uuid not in theirs], was_ready=was, calls=[],
+                  waiting=waiting)
+    return [(owner_fam, owner, own), *parts]
+
+
+def _advance_one(session: Session, fam: Family, subject: Any, instance: ProcessInstance, snapshot, now: datetime,
+                 opened_by: str | None) -> None:
     worklist.sync(session, instance, snapshot, placement(session, fam, subject, now), now, fam.label_of(subject),
-                  opened_by=opened_by, subject=subject)
-    subject.current_step_name = "办结" if snapshot.completed else "、".join(s.name for s in snapshot.ready)
+                  opened_by=opened_by, subject=subject, fam=fam)
+    names = [s.name for s in snapshot.ready] + list(snapshot.waiting)
+    subject.current_step_name = "办结" if snapshot.completed else "、".join(dict.fromkeys(names))
     if snapshot.completed:
         subject.status, subject.closed_at, subject.next_alert_at = "closed", now, None
     if fam.on_advance is not None:
