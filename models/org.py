@@ -94,6 +94,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     failed_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an account for a while (guest reviewers)
 
     squad: Mapped[Squad | None] = relationship()
     section: Mapped[Section | None] = relationship()
@@ -113,6 +114,10 @@ class User(Base):
         wanted = {Role(r) for r in wanted}
         self.role_rows = [r for r in self.role_rows if Role(r.role) in wanted] + [
             UserRole(role=r) for r in sorted(wanted - self.roles, key=ROLE_ORDER.index)]
+
+    def usable(self, now: datetime) -> bool:
+        """May the account log in and act at `now`: active and not past its expiry."""
+        return self.active and (self.expires_at is None or now < self.expires_at)
 
     def has(self, *roles: Role | str) -> bool:
         """Does the user hold any of these roles? (Role values or their strings, e.g. in templates.)"""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import argon2
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.items import ItemKind, SupervisedItem
@@ -179,6 +180,42 @@ def make_round(db: Session, org: Org, template, *, tier: str = "bureau", now: da
                           squad_ids=[s.id for s in (squads or [org.squad_a, org.squad_b])], sample_size=2,
                           task_id=task_id, period=period)
     return rounds.open_round(db, actor=actor or (None if tier == "squad" else org.officer), now=now, spec=spec)
+def make_finding(db: Session, org: Org, confirm_day, category: str = "程序违法", made: dict | None = None):
+    """A case-review round of squad A walked to 确认问题 on `confirm_day` (Shanghai, 10:00) with one finding."""
+    from datetime import time
+
+    from models.inspections import Finding
+    from workflows.calendar import LOCAL_TZ
+    from workflows.inspections import review
+
+    made = made or _templates_of(db) or make_templates(db)
+    make_case_files(db, org.squad_a, 2, decided_on=date(2026, 9, 1), prefix=f"F{confirm_day:%m%d}")
+    confirm = datetime.combine(confirm_day, time(10), tzinfo=LOCAL_TZ).astimezone(UTC)
+    start = confirm - timedelta(days=3)
+    rnd = make_round(db, org, made["case_review"], squads=[org.squad_a], now=start)
+
+    def do(step, values, when):
+        work = next(w for w in open_work(db, rnd) if w.step == step)
+        finish(db, actor=org.officer, now=when, task_uuid=work.task_uuid, values=values, subject=rnd)
+
+    do("plan", {"scope": "x", "squad_ids": [org.squad_a.id], "sample_size": 1}, start)
+    do("sample", {"seed": 3}, start)
+    do("assign", {"reviewer_ids": [org.officer.id]}, start)
+    item = next(i for i in rnd.template_version.items if category in i.categories)
+    marks = {i.id: {"passed": True} for i in rnd.template_version.items if i.method == "pass_fail"}
+    review.submit(db, actor=org.officer, now=start, target_id=rnd.targets[0].id,
+                  sheet=review.Sheet(marks, [review.Problem(item.id, category, "未告知陈述申辩权")]))
+    do("review", {}, start)
+    do("confirm", {}, confirm)
+    return db.scalar(select(Finding).where(Finding.round_id == rnd.id))
+
+
+def _templates_of(db: Session) -> dict:
+    from models.inspections import InspectionTemplate
+
+    return {t.code: t for t in db.scalars(select(InspectionTemplate))}
+
+
 def meeting_values(day, decisions=None) -> dict:
     """The values of a 专案研究 step (a meeting record), for any family."""
     return {"held_on": day, "place": "局三楼会议室", "units_present": "协调科、承办中队、法制科",

@@ -204,53 +204,68 @@ class _Walker:
 
 
 def _guest(db: Session, now: datetime, rnd: InspectionRound) -> User:
+    """The demo's external reviewer (区司法局), on the current quarter's round: the account ends with its period."""
     guest = User(username="guest_sfj", name="区司法局 周律", role=Role.GUEST_REVIEWER, created_at=now, active=True,
-                 password_hash=passwords.make_hash("Duban@2026"), password_changed_at=now)  # the demo password
+                 password_hash=passwords.make_hash("Duban@2026"), password_changed_at=now,  # the demo password
+                 expires_at=review.guest_expiry(rnd))
     db.add(guest)
     db.flush()
     return guest
 
 
-def load(db: Session, now: datetime, org: dict, seed: int = 11) -> str:
-    rng = random.Random(seed)
-    today = local_day(now)
-    year = today.year
-    made = {t["code"]: templates.create_template(db, actor=None, now=_at(date(year, 1, 3)), **t)
-            for t in catalogue.STANDARD}
-    sections = {s.code: s for s in db.scalars(select(Section))}
-    admin = org["users"]["admin"]
-    tasks = [tasklist.add_task(db, actor=admin, now=_at(date(year, 1, 4)), spec=tasklist.TaskSpec(
-        year, area, content, frequency, sections[owner].id, made[code].id, "", due, size))
-        for code, area, frequency, owner, content, size, due in TASKS]
-    _case_files(db, org, year, rng)
-    inspectors = _name_inspectors(db, org)
-    walker = _Walker(db, org, rng, now)
-    current = {p.key for task in tasks if (p := periods.containing(task.frequency, today))}
-    opened = 0
+def _bureau_rounds(db: Session, walker: _Walker, tasks: list, today: date) -> int:
+    """Every task's periods of the year up to today, walked: the current month's rounds are being planned, the
+    last month's case review is in review, the current quarter's full-record review has a guest reviewer."""
+    opened, year, guest = 0, today.year, None
     for task in tasks:
+        current = periods.containing(task.frequency, today)
         for period in periods.of_year(task.frequency, year):
             if period.start > today:
                 continue
             rounds.open_period(db, task.id, period, _at(period.start, 8))
             rnd = rounds.round_for(db, task.id, period.key)
             opened += 1
-            nov = period.key == f"{year}-11" and task.frequency == "monthly"
-            if nov:
-                walker.bureau(rnd, stop="review", guest=_guest(db, now, rnd))
-            elif period.key in current and task.frequency == "monthly":
+            if period == current and task.frequency == "monthly":
                 walker.bureau(rnd, stop="plan")
+            elif period.key == f"{year}-11" and task.frequency == "monthly":
+                walker.bureau(rnd, stop="review")
+            elif period == current and task.frequency == "quarterly" and guest is None:
+                guest = _guest(db, walker.now, rnd)
+                walker.bureau(rnd, stop="review", guest=guest)
             else:
                 walker.bureau(rnd)
+    return opened
+
+
+def _squad_rounds(db: Session, walker: _Walker, inspectors: list[User], template_id: int, today: date) -> int:
+    """三级督察: three squads' inspectors check their own squad each March, June and September."""
+    opened = 0
     for inspector in inspectors[:3]:
         for month in (3, 6, 9):
-            day = date(year, month, 10)
+            day = date(today.year, month, 10)
             if day > today:
                 continue
-            spec = rounds.Opening(template_id=made["team_management"].id, tier="squad", squad_id=inspector.squad_id,
-                                  title=f"{year}年{month}月{inspector.squad.name}三级督察", sample_size=1)
-            rnd = rounds.open_round(db, actor=inspector, now=_at(day, 9), spec=spec)
-            walker.squad(rnd, inspector)
+            spec = rounds.Opening(template_id=template_id, tier="squad", squad_id=inspector.squad_id,
+                                  title=f"{today.year}年{month}月{inspector.squad.name}三级督察", sample_size=1)
+            walker.squad(rounds.open_round(db, actor=inspector, now=_at(day, 9), spec=spec), inspector)
             opened += 1
+    return opened
+
+
+def load(db: Session, now: datetime, org: dict, seed: int = 11) -> str:
+    rng, today = random.Random(seed), local_day(now)
+    year = today.year
+    made = {t["code"]: templates.create_template(db, actor=None, now=_at(date(year, 1, 3)), **t)
+            for t in catalogue.STANDARD}
+    sections = {s.code: s for s in db.scalars(select(Section))}
+    tasks = [tasklist.add_task(db, actor=org["users"]["admin"], now=_at(date(year, 1, 4)), spec=tasklist.TaskSpec(
+        year, area, content, frequency, sections[owner].id, made[code].id, "", due, size))
+        for code, area, frequency, owner, content, size, due in TASKS]
+    _case_files(db, org, year, rng)
+    inspectors = _name_inspectors(db, org)
+    walker = _Walker(db, org, rng, now)
+    opened = _bureau_rounds(db, walker, tasks, today)
+    opened += _squad_rounds(db, walker, inspectors, made["team_management"].id, today)
     _training(db, org, inspectors, year, today)
     findings = db.scalar(select(func.count(Finding.id)).where(Finding.confirmed_at.is_not(None)))
     return (f"执法监督：检查表 {len(made)} 张，任务 {len(tasks)} 项，案卷 {CASE_FILES} 件，检查轮次 {opened} 个，"

@@ -30,7 +30,7 @@ class LoginUser:
 
     @property
     def is_active(self) -> bool:
-        return self.user.active
+        return self.user.usable(datetime.now(UTC))
 
     def get_id(self) -> str:
         return str(self.user.id)
@@ -66,7 +66,7 @@ def _load_user(user_id: str):
         flask_session.pop("sid", None)
         return None
     user = db.get(User, live_id)
-    return LoginUser(user) if user is not None and user.active else None
+    return LoginUser(user) if user is not None and user.usable(datetime.now(UTC)) else None
 
 
 def _load_first() -> None:

@@ -51,7 +51,7 @@ def authenticate(session: Session, *, username: str, password: str, address: str
         raise SlowDown(SLOW_DOWN)
     user = session.execute(select(User).where(User.username == username).with_for_update()).scalar()
     ok = passwords.verify(user.password_hash if user is not None else None, password)
-    if user is None or not user.active:
+    if user is None or not user.usable(now):
         _attempt(session, username, address, now, success=False)
         audit.record(session, actor=None, now=now, family="security", subject_id=0, action="login_failed",
                      outcome="failure", summary=f"登录失败：{username}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -33,6 +34,15 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_ROWS = (3, 4)
+
+# Further sheets other areas add to the workbook (e.g. the month's inspection results): fn(workbook, bulletin).
+SECTIONS: list[Callable[[Workbook, Bulletin], None]] = []
+
+
+def section(fn: Callable[[Workbook, Bulletin], None]) -> Callable[[Workbook, Bulletin], None]:
+    """Register a further sheet of the bulletin's workbook (the same sections the page includes)."""
+    SECTIONS.append(fn)
+    return fn
 
 
 def title(bulletin: Bulletin) -> str:
@@ -80,7 +90,8 @@ def _partial(bulletin: Bulletin) -> str:
 
 
 def build_xlsx(bulletin: Bulletin) -> bytes:
-    """One sheet: the title, the grouped header, a row per squad, the totals, the notes."""
+    """The main sheet (the title, the grouped header, a row per squad, the totals, the notes), then the registered
+    sections' sheets."""
     wb = Workbook()
     ws = wb.active
     ws.title = f"{bulletin.title_month}通报"
@@ -106,6 +117,8 @@ def build_xlsx(bulletin: Bulletin) -> bytes:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.print_title_rows = f"{HEADER_ROWS[0]}:{HEADER_ROWS[-1]}"
+    for add in SECTIONS:
+        add(wb, bulletin)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,5 +1,5 @@
 """Outputs: the printable round report (page and .docx), the figures page, and the inspection section of the
-monthly bulletin (a context helper the bulletin template includes)."""
+monthly bulletin (a context helper the bulletin template includes, and a sheet of the bulletin's workbook)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from models.inspections import Finding, InspectionRound
-from webapp.db import session
+from webapp.bulletins import sheet as bulletin_sheet
+from webapp.db import report_session, session
 from webapp.extensions import actor
 from webapp.inspections.common import DOCX, attachment_name, bp, require_staff
 from webapp.inspections.views import visible_round
@@ -101,13 +102,35 @@ def figures_page():
     require_staff(actor())
     db, year = session(), _year()
     squads, months, counts = figures.per_squad_month(db, year)
-    return render_template("inspections/figures.html", year=year, squads=squads, months=months, counts=counts,
-                           categories=figures.per_category(db, year))
+    categories = figures.per_category(db, year)
+    grid = [(s, [counts.get((s.id, m), 0) for m in months]) for s in squads]
+    return render_template("inspections/figures.html", year=year, grid=grid, months=months,
+                           categories=categories, top=figures.by_category(categories))
+
+
+BULLETIN_COLUMNS = ["中队", "涉及检查轮次", "确认问题", "扣分", "整改销号", "其中超期", "其中曾退回"]
+
+
+@bulletin_sheet.section
+def bulletin_inspections(wb, bulletin) -> None:
+    """The month's inspection results as a sheet of the bulletin's workbook (the page's section, same figures)."""
+    data = figures.month_section(report_session(), bulletin.month)
+    ws = wb.create_sheet("执法监督检查")
+    ws.append([f"{bulletin.title_month}执法监督检查情况"])
+    ws.append(BULLETIN_COLUMNS)
+    for r in data["rows"]:
+        ws.append([r.squad.name, r.rounds, r.findings, round(r.deduction, 1), r.closed, r.late, r.returned])
+    ws.append([])
+    ws.append([f"本月开启检查 {len(data['rounds'])} 轮"])
+    for rnd in data["rounds"]:
+        ws.append([rnd.number, rnd.title])
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 40
 
 
 @bp.app_context_processor
 def _bulletin_helpers():
     def inspection_section(month: str) -> dict:
-        return figures.month_section(session(), month)
+        return figures.month_section(report_session(), month)
 
     return {"inspection_section": inspection_section}

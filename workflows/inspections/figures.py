@@ -57,6 +57,17 @@ def progress(session: Session, round_ids: list[int], now: datetime) -> dict[int,
     return found
 
 
+COUNTED = ("open", "closed")  # confirmed findings: drafts and dismissed ones never count
+
+
+def by_category(rows: list[tuple[str, str, int, float]], limit: int = 12) -> list[tuple[str, int]]:
+    """The chart of recurring problems: findings per category over every template, most frequent first."""
+    totals: Counter = Counter()
+    for _, category, n, _ in rows:
+        totals[category] += n
+    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
 def _month_key(moment: datetime) -> str:
     return months.of(moment)
 
@@ -68,7 +79,7 @@ def per_squad_month(session: Session, year: int) -> tuple[list[Squad], list[str]
     start, end = months.bounds(keys[0])[0], months.bounds(keys[-1])[1]
     counts: dict = Counter()
     for squad_id, at in session.execute(select(Finding.squad_id, Finding.confirmed_at).where(
-            Finding.confirmed_at >= start, Finding.confirmed_at < end)):
+            Finding.confirmed_at >= start, Finding.confirmed_at < end, Finding.status.in_(COUNTED))):
         counts[(squad_id, _month_key(at))] += 1
     return squads, keys, counts
 
@@ -82,7 +93,8 @@ def per_category(session: Session, year: int) -> list[tuple[str, str, int, float
                            .join(InspectionRound, InspectionRound.id == Finding.round_id)
                            .join(TemplateVersion, TemplateVersion.id == InspectionRound.template_version_id)
                            .join(InspectionTemplate, InspectionTemplate.id == TemplateVersion.template_id)
-                           .where(Finding.confirmed_at >= start, Finding.confirmed_at < end)
+                           .where(Finding.confirmed_at >= start, Finding.confirmed_at < end,
+                                  Finding.status.in_(COUNTED))
                            .group_by(InspectionTemplate.name, Finding.category))
     return sorted(((t, c, n, float(d or 0)) for t, c, n, d in rows), key=lambda r: (-r[2], r[0], r[1]))
 
@@ -105,7 +117,7 @@ def month_section(session: Session, month: str) -> dict:
     rows = {s.id: BulletinRow(s) for s in session.scalars(select(Squad).order_by(Squad.id))}
     touched: dict[int, set] = defaultdict(set)
     confirmed = select(Finding.squad_id, Finding.round_id, Finding.deduction).where(
-        Finding.confirmed_at >= start, Finding.confirmed_at < end)
+        Finding.confirmed_at >= start, Finding.confirmed_at < end, Finding.status.in_(COUNTED))
     for squad_id, round_id, deduction in session.execute(confirmed):
         rows[squad_id].findings += 1
         rows[squad_id].deduction += float(deduction or 0)

@@ -1,5 +1,6 @@
 """Reviewers and their score sheets. External reviewers (区司法局, 司法所, 法律顾问) get guest accounts that see only
-their round and are deactivated when the round's findings are confirmed. A reviewer scores each of their targets
+their round and expire with it: at the end of the round's period (the account's `expires_at`, checked at every
+login and request) or, earlier, when the round's findings are confirmed. A reviewer scores each of their targets
 once, item by item, and records each problem found (category, description, evidence: files and a video link with
 its time); the problems are findings awaiting the owner section's confirmation."""
 
@@ -25,6 +26,7 @@ from models.inspections import (
 )
 from models.org import Role, User
 from workflows import audit
+from workflows.calendar import end_of_local_day
 from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflows.inspections import scoring
 
@@ -72,12 +74,15 @@ def invite_guest(session: Session, *, actor: User, now: datetime, rnd: Inspectio
         raise InvalidInput("请填写外部评查人员姓名（64字以内）", "guests")
     if organisation not in REVIEWER_ORGS or organisation == "internal":
         raise InvalidInput("外部评查人员的单位须为区司法局、司法所或法律顾问", "guests")
+    expires = guest_expiry(rnd)
+    if expires <= now:
+        raise InvalidInput("本轮检查期间已结束，不能再邀请外部评查人员", "guests")
     password = secrets.token_urlsafe(9) + "a1"
     count = session.scalar(select(RoundReviewer.id).where(RoundReviewer.round_id == rnd.id)
                            .order_by(RoundReviewer.id.desc()).limit(1)) or 0
     user = User(username=f"guest-{rnd.id}-{count + 1}-{secrets.token_hex(2)}", name=name,
                 password_hash=generate_password_hash(password), role=Role.GUEST_REVIEWER, active=True,
-                created_at=now)
+                created_at=now, expires_at=expires)
     session.add(user)
     session.flush()
     add_reviewer(session, rnd, user, organisation)
@@ -87,12 +92,17 @@ def invite_guest(session: Session, *, actor: User, now: datetime, rnd: Inspectio
     return Guest(user, password)
 
 
+def guest_expiry(rnd: InspectionRound) -> datetime:
+    """A guest account of the round lives until the end of the round's period (its last day, Beijing time)."""
+    return end_of_local_day(rnd.period_end)
+
+
 def expire_guests(session: Session, rnd: InspectionRound, now: datetime) -> int:
     """The round's guest accounts end with its review."""
     ids = list(session.scalars(select(RoundReviewer.user_id).where(RoundReviewer.round_id == rnd.id,
                                                                    RoundReviewer.guest.is_(True))))
     if ids:
-        session.execute(update(User).where(User.id.in_(ids)).values(active=False))
+        session.execute(update(User).where(User.id.in_(ids)).values(active=False, expires_at=now))
         session.execute(update(RoundReviewer).where(RoundReviewer.round_id == rnd.id, RoundReviewer.guest.is_(True))
                         .values(expires_at=now))
     return len(ids)

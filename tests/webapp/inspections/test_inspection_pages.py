@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -13,9 +15,11 @@ from models.attachments import Attachment
 from models.inspections import Finding, RoundReviewer
 from models.org import Role, User
 from tests.conftest import PASSWORD
-from tests.factories import make_case_files, make_item, make_round, make_templates, open_work
+from tests.factories import NOW, make_case_files, make_finding, make_item, make_round, make_templates, open_work
 from tests.webapp.helpers import post_form
+from workflows.inspections import periods, review
 
+LONG = periods.Period("2026-T", "测试期间", date(2026, 1, 1), date(2099, 12, 31))
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
 
 
@@ -46,7 +50,7 @@ def setup(db, org):
     templates = make_templates(db)
     make_case_files(db, org.squad_a, 4, handler=org.a_member)
     make_case_files(db, org.squad_b, 4)
-    rnd = make_round(db, org, templates["case_review"])
+    rnd = make_round(db, org, templates["case_review"], period=LONG)  # the page invites with the real clock
     other = make_round(db, org, templates["publicity"])
     return rnd, other
 
@@ -145,9 +149,19 @@ def test_pages_answer_for_the_inspection_section_and_refuse_squad_members(db, or
     assert member.get(f"/inspections/{rnd.id}").status_code == 404
 
 
-def test_monthly_bulletin_has_the_inspection_section(db, org, as_user, setup):
-    html = as_user(org.coordinator).get("/bulletins?month=2026-11").get_data(as_text=True)
+def test_monthly_bulletin_has_the_inspection_section_on_the_page_and_in_the_workbook(db, org, as_user):
+    finding = make_finding(db, org, date(2026, 11, 10))
+    client = as_user(org.coordinator)
+    html = client.get("/bulletins?month=2026-11").get_data(as_text=True)
     assert 'id="bulletin-inspections"' in html and org.squad_a.name in html
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/bulletins/2026-11.xlsx").data))
+    assert book.sheetnames[-1] == "执法监督检查"
+    rows = {r[0]: r for r in book["执法监督检查"].iter_rows(values_only=True) if r and r[0]}
+    assert rows[org.squad_a.name][2] == 1 and rows[org.squad_a.name][3] == float(finding.deduction)
+    assert rows[org.squad_b.name][2] == 0
+    assert finding.round.number in rows
+    october = openpyxl.load_workbook(io.BytesIO(client.get("/bulletins/2026-10.xlsx").data))["执法监督检查"]
+    assert [r[2] for r in october.iter_rows(min_row=3, values_only=True) if r and r[0] == org.squad_a.name] == [0]
 
 
 def test_squad_ledger_is_the_squads_own(db, org, as_user):
@@ -227,3 +241,29 @@ def test_register_import_through_the_page(db, org, as_user):
     second = post_form(client, "/inspections/register", "/inspections/register",
                        {"file": (io.BytesIO(out.getvalue()), "导出.xlsx")}, content_type="multipart/form-data")
     assert second.status_code == 400 and "不能重复导入" in second.get_data(as_text=True)
+
+
+def test_a_logged_in_guest_is_cut_off_when_the_account_expires(db, org, client, setup):
+    rnd, _ = setup
+    invited = review.invite_guest(db, actor=org.officer, now=NOW, rnd=rnd, name="赵律师", organisation="legal_adviser")
+    assert _login_guest(client, invited.user.username, invited.password).status_code == 302
+    assert client.get(f"/inspections/{rnd.id}").status_code == 200
+    invited.user.expires_at = NOW  # the round's period has ended (moved date, not the clock)
+    db.flush()
+    assert client.get(f"/inspections/{rnd.id}").status_code == 302, "the next request is anonymous: to the login"
+    assert _login_guest(client, invited.user.username, invited.password).status_code == 200  # refused
+
+
+def test_figures_chart_tables_carry_the_counts_of_confirmed_findings(db, org, as_user):
+    make_finding(db, org, date(2026, 11, 10), category="程序违法")
+    dismissed = make_finding(db, org, date(2026, 11, 12), category="证据不足")
+    dismissed.status = "dismissed"
+    db.flush()
+    html = as_user(org.officer).get("/inspections/figures?year=2026").get_data(as_text=True)
+    assert "echarts.min.js" in html and "dashboard.js" in html and 'data-chart="per-squad"' in html
+    row = re.search(rf'<tr data-squad="{org.squad_a.name}">(.*?)</tr>', html, re.S).group(1)
+    values = re.findall(r'data-value="(\d+)"', row)
+    assert len(values) == 12 and values[10] == "1" and sum(map(int, values)) == 1, "November: one, dismissed left out"
+    chart = re.search(r'id="per-category-chart"(.*?)</table>', html, re.S).group(1)
+    assert re.findall(r"data-category>([^<]+)<", chart) == ["程序违法"]
+    assert re.findall(r'data-value="(\d+)"', chart) == ["1"]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
 from models.inspections import Finding, InspectionRound
 from models.org import Role
 from tests.factories import NOW, make_round, make_templates, make_user
-from workflows.errors import PermissionDenied
-from workflows.inspections import access, review, rounds
+from workflows import login
+from workflows.errors import InvalidInput, PermissionDenied
+from workflows.inspections import access, periods, review, rounds
 
 
 def test_guest_sees_only_their_round_until_it_is_confirmed(db, org):
@@ -26,6 +29,40 @@ def test_guest_sees_only_their_round_until_it_is_confirmed(db, org):
     db.refresh(guest)
     assert not guest.active and not access.can_view_round(guest, mine)
     assert db.scalars(access.round_scope(guest, select(InspectionRound.id))).all() == []
+
+
+def _login(db, guest, password, now):
+    return login.authenticate(db, username=guest.username, password=password, address="10.0.0.9", now=now)
+
+
+def test_guest_account_expires_at_the_end_of_the_rounds_period(db, org):
+    made = make_templates(db)
+    rnd = make_round(db, org, made["case_review"])  # ad hoc: its period is NOW's day (2026-11-02)
+    invited = review.invite_guest(db, actor=org.officer, now=NOW, rnd=rnd, name="李所长", organisation="justice_office")
+    end = datetime(2026, 11, 2, 15, 59, 59, tzinfo=UTC)  # 23:59:59 in Shanghai
+    assert invited.user.expires_at == end
+    assert _login(db, invited.user, invited.password, end - timedelta(seconds=1)) == invited.user
+    assert invited.user.usable(end - timedelta(seconds=1)) and not invited.user.usable(end)
+    with pytest.raises(login.LoginRefused):
+        _login(db, invited.user, invited.password, end)
+    with pytest.raises(InvalidInput, match="检查期间已结束"):
+        review.invite_guest(db, actor=org.officer, now=end + timedelta(hours=1), rnd=rnd, name="王律师",
+                            organisation="legal_adviser")
+
+
+def test_guest_account_ends_when_the_round_is_confirmed_before_its_period_ends(db, org):
+    made = make_templates(db)
+    period = periods.containing("quarterly", date(2026, 11, 2))  # 2026-Q4: ends 31 December
+    rnd = make_round(db, org, made["publicity"], period=period)
+    invited = review.invite_guest(db, actor=org.officer, now=NOW, rnd=rnd, name="王律师",
+                                  organisation="legal_adviser")
+    assert invited.user.expires_at == datetime(2026, 12, 31, 15, 59, 59, tzinfo=UTC)
+    confirmed = NOW + timedelta(days=3)
+    review.expire_guests(db, rnd, confirmed)
+    db.refresh(invited.user)
+    assert invited.user.expires_at == confirmed and not invited.user.usable(confirmed - timedelta(days=1))
+    with pytest.raises(login.LoginRefused):
+        _login(db, invited.user, invited.password, confirmed + timedelta(days=1))
 
 
 def test_squad_inspector_opens_rounds_of_their_own_squad_only(db, org):

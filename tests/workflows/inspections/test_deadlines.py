@@ -6,13 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import chinese_calendar
-from sqlalchemy import select
 
-from models.inspections import Finding
-from tests.factories import finish, make_case_files, make_round, make_templates, open_work
+from tests.factories import make_finding, open_work
 from workflows.calendar import LOCAL_TZ, local_day
 from workflows.deadlines import requests
-from workflows.inspections import review
 from workflows.inspections.family import RECTIFY_STEP_DAYS, RECTIFY_TOTAL_DAYS
 
 
@@ -20,31 +17,9 @@ def at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
-def _confirmed_finding(db, org, confirm_day: date) -> Finding:
-    made = make_templates(db)
-    make_case_files(db, org.squad_a, 2, decided_on=date(2026, 9, 1))
-    start = at(confirm_day) - timedelta(days=3)
-    rnd = make_round(db, org, made["case_review"], squads=[org.squad_a], now=start)
-
-    def do(step, values, when):
-        work = next(w for w in open_work(db, rnd) if w.step == step)
-        finish(db, actor=org.officer, now=when, task_uuid=work.task_uuid, values=values, subject=rnd)
-
-    do("plan", {"scope": "x", "squad_ids": [org.squad_a.id], "sample_size": 1}, start)
-    do("sample", {"seed": 3}, start)
-    do("assign", {"reviewer_ids": [org.officer.id]}, start)
-    item = rnd.template_version.items[1]
-    marks = {i.id: {"passed": True} for i in rnd.template_version.items if i.method == "pass_fail"}
-    review.submit(db, actor=org.officer, now=start, target_id=rnd.targets[0].id,
-                  sheet=review.Sheet(marks, [review.Problem(item.id, "程序违法", "未告知陈述申辩权")]))
-    do("review", {}, start)
-    do("confirm", {}, at(confirm_day))
-    return db.scalar(select(Finding).where(Finding.round_id == rnd.id))
-
-
 def test_rectification_deadlines_skip_national_day(db, org):
     confirm_day = date(2026, 9, 28)
-    finding = _confirmed_finding(db, org, confirm_day)
+    finding = make_finding(db, org, confirm_day)
     assert local_day(finding.deadline_at) == chinese_calendar.find_workday(RECTIFY_TOTAL_DAYS, confirm_day)
     rectify = next(w for w in open_work(db, finding) if w.step == "rectify")
     expected = chinese_calendar.find_workday(RECTIFY_STEP_DAYS["rectify"], confirm_day)
@@ -54,7 +29,7 @@ def test_rectification_deadlines_skip_national_day(db, org):
 
 def test_a_rectification_is_extended_with_the_shared_clock(db, org):
     confirm_day = date(2026, 11, 2)
-    finding = _confirmed_finding(db, org, confirm_day)
+    finding = make_finding(db, org, confirm_day)
     before = finding.deadline_at
     wanted = chinese_calendar.find_workday(5, local_day(before))
     request = requests.request_extension(db, actor=org.a_leader, now=at(confirm_day, 15), family="finding",
