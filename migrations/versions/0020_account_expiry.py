@@ -1,7 +1,7 @@
 """Accounts can expire (guest reviewers end with their round's period); existing accounts never expire
 
-Revision ID: 0019_account_expiry
-Revises: 0018_api_scopes
+Revision ID: 0020_account_expiry
+Revises: 0019_rollups
 Create Date: 2026-12-03 15:40:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import models
 
 
-revision = '0019_account_expiry'
-down_revision = '0018_api_scopes'
+revision = '0020_account_expiry'
+down_revision = '0019_rollups'
 branch_labels = None
 depends_on = None
 
