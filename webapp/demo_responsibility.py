@@ -191,7 +191,10 @@ def _meetings(demo: _Demo, now: datetime) -> int:
         meeting = meeting_ops.record(demo.db, actor=users["xtk"], now=at + timedelta(days=1),
                                      family="instructed_item", subject_id=item.id, spec=spec)
         first = meeting.decisions[0].action
-        if days > 10:
+        if days > 10:  # the older action had a co-squad too (协办 on a meeting's action, like any subject)
+            cosquads.add(demo.db, actor=users["xtk"], now=at + timedelta(days=1, hours=1), family="study_action",
+                         subject_id=first.id, part=PartInput(other.id, "配合清理外溢至本辖区一侧的摊位"))
+            demo.co_branch("study_action", first, other.id, at + timedelta(days=2))
             done_at = at + timedelta(days=3)
             demo.do("study_action", first, "implement", done_at, result="外溢摊位已全部清理，设置规范经营引导线。")
             demo.do("study_action", first, "confirm", done_at + timedelta(hours=4), decision="approve", opinion="")

@@ -24,4 +24,6 @@ FAMILY = register(Family(
     search_text_of=lambda a: a.result or "", can_view=can_view, approver_group=lambda a: "coordination",
     handlers=HANDLERS, start_data=lambda a: {"action_id": a.id}, unassigned_steps=frozenset({"implement"}),
     item_limits={0: 10}, step_limits={"confirm": 2}, assign_step=None,
+    # co-squads named while the action is open; the owner squad's 落实 needs their contributions
+    co_squad_activity="study_action_co_squads", reply_step="implement",
 ))

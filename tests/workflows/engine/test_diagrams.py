@@ -40,4 +40,4 @@ def test_every_squad_family_models_its_co_squads():
             assert f'<bpmn:subProcess id="{fam.co_squad_activity}"' in xml
             assert "<bpmn:loopDataInputRef>co_squads</bpmn:loopDataInputRef>" in xml
     assert {f.name for f in families.all_families() if f.co_squad_activity} == {
-        "instructed_item", "petition", "major_case"}
+        "instructed_item", "petition", "major_case", "study_action"}

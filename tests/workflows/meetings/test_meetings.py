@@ -74,3 +74,33 @@ def test_the_joint_study_step_records_the_meeting(db, org):
     [meeting] = operations.meetings_of(db, FAMILY, item.id)
     assert meeting.place == "局三楼会议室" and meeting.decisions[0].action.squad_id == org.squad_b.id
     assert [w.step for w in open_work(db, item)] == ["assign"]
+
+
+def test_an_action_takes_a_co_squad_whose_contribution_its_implementation_needs(db, org):
+    from models.org import Role
+    from tests.factories import make_squad, make_user
+    from workflows.tasks import cosquads
+    from workflows.tasks.cosquads import PartInput
+
+    item = make_item(db, org)
+    meeting = record(db, org, item, [{"text": "联合清理跨界摊位", "squad_id": org.squad_a.id,
+                                      "due_on": NOW.date() + timedelta(days=5)}])
+    action = meeting.decisions[0].action
+    co = make_squad(db, "协办中队")
+    member = make_user(db, Role.SQUAD_MEMBER, squad=co)
+    cosquads.add(db, actor=org.coordinator, now=NOW, family="study_action", subject_id=action.id,
+                 part=PartInput(co.id, "清理本辖区一侧的摊位"))
+    work = {w.step: w for w in open_work(db, action)}
+    assert work["co_accept"].squad_id == co.id and work["implement"].squad_id == org.squad_a.id
+    with pytest.raises(InvalidInput, match="协办中队尚未反馈"):
+        finish(db, actor=org.a_member, now=NOW, subject=action, task_uuid=work["implement"].task_uuid,
+               values={"result": "已清理"})
+    for step, values in (("co_accept", {}), ("co_assist", {"findings": "本侧已清理"}),
+                         ("co_feedback", {"contribution": "已配合清理"})):
+        w = next(w for w in open_work(db, action) if w.step == step)
+        finish(db, actor=member, now=NOW, subject=action, task_uuid=w.task_uuid, values=values)
+    implement = next(w for w in open_work(db, action) if w.step == "implement")
+    finish(db, actor=org.a_member, now=NOW, subject=action, task_uuid=implement.task_uuid, values={"result": "已清理"})
+    finish(db, actor=org.coordinator, now=NOW, subject=action, task_uuid=open_work(db, action)[0].task_uuid,
+           values={"decision": "approve"})
+    assert action.status == "closed" and open_work(db, action) == []
