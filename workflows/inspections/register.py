@@ -76,47 +76,63 @@ def _parse(row: dict, squads: dict, handlers: dict) -> dict:
             "status": (row.get("status") or "")[:32]}
 
 
-def import_file(session: Session, *, actor: User, now: datetime, filename: str, data: bytes) -> Outcome:
-    """Import one export file; rows with errors are skipped and listed, the others are kept."""
+def _new_digest(session: Session, actor: User, data: bytes) -> str:
+    """The file's fingerprint, or Conflict when the same content was imported before."""
     if not access.may_edit_templates(actor):
         raise PermissionDenied("只有责任科室和系统管理员可以导入案卷")
     digest = hashlib.sha256(data).hexdigest()
     earlier = session.scalar(select(CaseFileImport).where(CaseFileImport.sha256 == digest))
     if earlier is not None:
         raise Conflict(f"该文件已于 {earlier.imported_at:%Y-%m-%d %H:%M}（UTC）导入过，不能重复导入")
-    rows = xlsx.read_rows(data, COLUMNS, REQUIRED, MAX_ROWS)
+    return digest
+
+
+def _parse_rows(session: Session, rows: list[dict]) -> tuple[dict[str, dict], list[dict]]:
+    """Good rows by case number (the first of a repeated number) and the errors of the others, by sheet row."""
     squads, handlers = _squads(session), _handlers(session)
-    job = CaseFileImport(sha256=digest, filename=filename[:255], imported_by_id=actor.id, imported_at=now,
-                         rows_total=len(rows))
-    session.add(job)
-    session.flush()
-    parsed, errors, seen = {}, [], set()
+    parsed, errors = {}, []
     for row in rows:
         try:
             values = _parse(row, squads, handlers)
         except ValueError as exc:
             errors.append({"row": row["row"], "message": str(exc)})
             continue
-        if values["case_number"] in seen:
+        if values["case_number"] in parsed:
             errors.append({"row": row["row"], "message": f"案件编号 {values['case_number']} 在文件中重复"})
             continue
-        seen.add(values["case_number"])
         parsed[values["case_number"]] = values
+    return parsed, errors
+
+
+def _store(session: Session, job: CaseFileImport, parsed: dict[str, dict]) -> tuple[int, int]:
+    """Add the new case numbers, update the known ones; returns (added, updated)."""
     existing = {c.case_number: c for c in session.scalars(select(CaseFile).where(
         CaseFile.case_number.in_(list(parsed))))} if parsed else {}
-    added = [CaseFile(**v, import_id=job.id) for k, v in parsed.items() if k not in existing]
+    session.add_all([CaseFile(**v, import_id=job.id) for k, v in parsed.items() if k not in existing])
     for number, case_file in existing.items():
         for key, value in parsed[number].items():
             setattr(case_file, key, value)
-    session.add_all(added)
-    job.rows_added, job.rows_updated, job.errors = len(added), len(existing), errors
-    session.flush()
-    if not rows or len(errors) == len(rows) and not parsed:
+    return len(parsed) - len(existing), len(existing)
+
+
+def import_file(session: Session, *, actor: User, now: datetime, filename: str, data: bytes) -> Outcome:
+    """Import one export file; rows with errors are skipped and listed, the others are kept."""
+    digest = _new_digest(session, actor, data)
+    rows = xlsx.read_rows(data, COLUMNS, REQUIRED, MAX_ROWS)
+    parsed, errors = _parse_rows(session, rows)
+    if not parsed:
         raise InvalidInput("没有可导入的行：" + "；".join(f"第{e['row']}行 {e['message']}" for e in errors[:5]), "file")
+    job = CaseFileImport(sha256=digest, filename=filename[:255], imported_by_id=actor.id, imported_at=now,
+                         rows_total=len(rows))
+    session.add(job)
+    session.flush()
+    added, updated = _store(session, job, parsed)
+    job.rows_added, job.rows_updated, job.errors = added, updated, errors
+    session.flush()
     audit.record(session, actor=actor, now=now, family=FAMILY, subject_id=job.id, action="import_case_files",
-                 summary=f"导入案卷 {filename}：新增 {len(added)}，更新 {len(existing)}，错误 {len(errors)} 行",
+                 summary=f"导入案卷 {filename}：新增 {added}，更新 {updated}，错误 {len(errors)} 行",
                  details={"sha256": digest})
-    return Outcome(job, len(added), len(existing), errors)
+    return Outcome(job, added, updated, errors)
 
 
 def sample_workbook() -> bytes:
