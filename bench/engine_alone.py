@@ -30,7 +30,7 @@ from workflows.engine.expressions import make_script_engine  # noqa: E402
 PROCESS = "instructed_item"
 KIND = ItemKind.MEDIA_EXPOSURE  # the kind tests.factories.make_item registers
 # The engine data each step's handler passes (workflows/items/steps.py), in the order engine_step.py runs them.
-STEPS = [("assign", {}), ("accept", {}), ("investigate", {}), ("draft_reply", {}),
+STEPS = [("assign", {"co_squads": []}), ("accept", {}), ("investigate", {}), ("draft_reply", {}),
          ("review", {"review_decision": "approve"}), ("send_reply", {})]
 
 
@@ -50,7 +50,8 @@ def measure(items: int = 100, clock=time.perf_counter) -> list[float]:
     for i in range(items):
         workflow = BpmnWorkflow(spec, subs, script_engine=make_script_engine())
         workflow.get_next_task(state=TaskState.READY).data.update(
-            {"item_id": i + 1, "kind": int(KIND), "needs_study": False, "needs_signoff": KIND.needs_signoff})
+            {"item_id": i + 1, "kind": int(KIND), "needs_study": False, "needs_signoff": KIND.needs_signoff,
+             "co_squads": []})
         workflow.do_engine_steps()
         blobs.append(serializer.serialize_json(workflow))
     timings = []
