@@ -50,7 +50,9 @@ def _http_error(exc):
 
 def _code(exc: DBAPIError) -> str:
     """The error's class and SQLSTATE, never its message (PostgreSQL's DETAIL quotes the refused values)."""
-    return f"{type(exc.orig).__name__} {getattr(exc.orig, 'sqlstate', '') or ''}".strip()
+    diag = getattr(exc.orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""  # a name from the schema, never a value
+    return f"{type(exc.orig).__name__} {getattr(exc.orig, 'sqlstate', '') or ''} {constraint}".strip()
 
 
 def _unexpected(exc: Exception):

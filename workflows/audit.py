@@ -18,10 +18,11 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from models.audit import AuditEntry
+from models.counters import NumberCounter
 from models.org import User
 from workflows import numbering
 
@@ -77,39 +78,57 @@ def digest(entry: AuditEntry) -> str:
     return mac(_body(entry), entry.alg)
 
 
-_HEADS = "duban_audit_heads"  # session.info: (family, subject_id) -> (transaction, (seq, hash) | None)
+_HEADS = "duban_audit_heads"  # session.info: (family, subject_id) -> (transaction, (seq, hash) | None | _LOCKED)
+_LOCKED, _UNKNOWN = object(), object()
 
 
 def _transaction(session: Session):
     return session.get_nested_transaction() or session.get_transaction()
 
 
-def head_columns(family: str, subject_id_column) -> tuple:
-    """The chain head of a subject as two scalar subqueries, for a caller that locks the subject anyway (see
-    `prime_head`): its last seq and hash (NULL when it has no entry yet)."""
-    last = (select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.family == family,
-                                                          AuditEntry.subject_id == subject_id_column)
-            .order_by(AuditEntry.seq.desc()).limit(1))
-    return (last.with_only_columns(AuditEntry.seq).scalar_subquery(),
-            last.with_only_columns(AuditEntry.hash).scalar_subquery())
+def subject_locked(session: Session, family: str, subject_id: int) -> None:
+    """The caller holds the subject's row lock in this (innermost) transaction: its next entry reads the chain
+    head in the same statement that takes the global counter. That statement starts after the lock was granted,
+    so it sees every entry of the subject (their writers held the lock until they committed). The statement that
+    took the lock cannot read the head itself: on PostgreSQL, when it waited for the lock, its snapshot predates
+    the holder's commit (READ COMMITTED re-checks the locked row, not the rest of the statement)."""
+    session.info.setdefault(_HEADS, {})[(family, subject_id)] = (_transaction(session), _LOCKED)
 
 
 def prime_head(session: Session, family: str, subject_id: int, seq: int | None, hash_: str | None) -> None:
-    """Remember the chain head read under the subject's row lock, for this (innermost) transaction only."""
+    """Remember the chain head written in this (innermost) transaction, which holds the global counter's lock."""
     session.info.setdefault(_HEADS, {})[(family, subject_id)] = (
         _transaction(session), (seq, hash_) if seq is not None else None)
 
 
-def _head(session: Session, family: str, subject_id: int):
+def _last(family: str, subject_id: int):
+    return (select(AuditEntry.seq, AuditEntry.hash)
+            .where(AuditEntry.family == family, AuditEntry.subject_id == subject_id)
+            .order_by(AuditEntry.seq.desc()).limit(1))
+
+
+def _held(session: Session, family: str, subject_id: int):
     held = session.info.get(_HEADS, {}).get((family, subject_id))
-    if held is not None and held[0] is _transaction(session):
-        return held[1]
-    return session.execute(
-        select(AuditEntry.seq, AuditEntry.hash)
-        .where(AuditEntry.family == family, AuditEntry.subject_id == subject_id)
-        .order_by(AuditEntry.seq.desc())
-        .limit(1)
-    ).first()
+    return held[1] if held is not None and held[0] is _transaction(session) else _UNKNOWN
+
+
+def _number_and_head(session: Session, family: str, subject_id: int):
+    """(global sequence number, chain head) for the next entry of a subject."""
+    held = _held(session, family, subject_id)
+    if held is _LOCKED:
+        last = _last(family, subject_id)
+        bump = (update(NumberCounter).where(NumberCounter.scope == COUNTER, NumberCounter.year == 0)
+                .values(last_seq=NumberCounter.last_seq + 1)
+                .returning(NumberCounter.last_seq, last.with_only_columns(AuditEntry.seq).scalar_subquery(),
+                           last.with_only_columns(AuditEntry.hash).scalar_subquery()))
+        row = session.execute(bump).first()
+        if row is not None:
+            return row[0], (row[1], row[2]) if row[1] is not None else None
+        held = _UNKNOWN  # the counter's first use: the ordinary path creates it
+    gseq = numbering.next_seq(session, COUNTER, 0, lambda: session.scalar(select(func.max(AuditEntry.gseq))) or 0)
+    if held is _UNKNOWN:  # read after the counter is ours: every other writer has committed or waits for it
+        held = session.execute(_last(family, subject_id)).first()
+    return gseq, held
 
 
 def record(
@@ -129,10 +148,9 @@ def record(
 ) -> AuditEntry:
     """Add one entry in the caller's transaction (flushed, never committed here). The global counter row stays
     locked until the transaction ends, so entries are numbered 1, 2, 3 ... without gaps (a rollback gives the
-    number back) and simultaneous writers of one subject queue instead of colliding. The subject's chain head
-    comes from `prime_head` when the caller read it under the subject's lock in this transaction."""
-    gseq = numbering.next_seq(session, COUNTER, 0, lambda: session.scalar(select(func.max(AuditEntry.gseq))) or 0)
-    last = _head(session, family, subject_id)
+    number back) and simultaneous writers of one subject queue instead of colliding. The subject's chain head is
+    read with the counter (`subject_locked`) or after it, never from a snapshot older than the counter's lock."""
+    gseq, last = _number_and_head(session, family, subject_id)
     details = dict(details or {})
     address = address or str(details.get("address", "")) or _address.get()
     entry = AuditEntry(

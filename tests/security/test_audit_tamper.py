@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-import shutil
 import sqlite3
 from datetime import timedelta
 
@@ -58,6 +57,13 @@ def build_base(folder):
         db.commit()
     engine.dispose()
     return folder
+
+
+def _copy(source, target) -> None:
+    """A consistent copy through SQLite's backup API: the base runs in WAL mode and the app opened at build time
+    may still hold a connection, so the committed entries can sit in base.db-wal, which a file copy misses."""
+    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 def _verify(path, seal_file):
@@ -139,7 +145,7 @@ def _tamper(con: sqlite3.Connection, kind: str, rng: random.Random) -> None:  # 
 
 
 def test_the_untouched_copy_verifies(base, tmp_path):
-    shutil.copy(base / "base.db", tmp_path / "copy.db")
+    _copy(base / "base.db", tmp_path / "copy.db")
     report = _verify(tmp_path / "copy.db", base / "seals.jsonl")
     assert report.intact, report.problems
     assert report.entries > 20 and report.subjects >= 10 and report.seals == 2
@@ -151,7 +157,7 @@ def test_every_tamper_trial_is_detected(base, tmp_path):
     for trial in range(TRIALS):
         kind = KINDS[trial % len(KINDS)]
         copy = tmp_path / f"t{trial}.db"
-        shutil.copy(base / "base.db", copy)
+        _copy(base / "base.db", copy)
         con = sqlite3.connect(copy)
         _tamper(con, kind, rng)
         con.commit()
@@ -167,7 +173,7 @@ def test_every_tamper_trial_is_detected(base, tmp_path):
 
 def test_the_seal_file_catches_seals_deleted_from_the_database(base, tmp_path):
     copy = tmp_path / "s.db"
-    shutil.copy(base / "base.db", copy)
+    _copy(base / "base.db", copy)
     con = sqlite3.connect(copy)
     con.execute("DELETE FROM audit_seal WHERE no = (SELECT MAX(no) FROM audit_seal)")
     con.commit()

@@ -29,15 +29,15 @@ def work_for(session: Session, actor: User, family: str, subject_id: int, task_u
 
 def _lock_step(session: Session, actor: User, family: str, subject_id: int, task_uuid: str):
     """Lock the subject, find the open step, lock its instance (in the lock order: subject, then instance) and
-    read the settings stamp and the subject's audit chain head: ONE statement. When it finds nothing, the
+    read the settings stamp: ONE statement (the audit chain head comes with the audit counter, see
+    `audit.subject_locked`). When it finds nothing, the
     separate lookups answer exactly as before (NotFound out of scope, Conflict for a step already done)."""
     fam = families.find(family)
     model = fam.model if fam is not None else None
     row = None
     if model is not None:
         row = session.execute(
-            select(model, WorkItem, ProcessInstance, ProcessVersion.sha256, txcache.stamp_column(),
-                   *audit.head_columns(family, model.id))
+            select(model, WorkItem, ProcessInstance, ProcessVersion.sha256, txcache.stamp_column())
             .join(WorkItem, and_(WorkItem.task_uuid == task_uuid, WorkItem.family == family,
                                  WorkItem.subject_id == model.id))
             .join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
@@ -49,9 +49,9 @@ def _lock_step(session: Session, actor: User, family: str, subject_id: int, task
         fam, subject = visible(session, actor, family, subject_id, lock=True)
         work, locked = steps.find_work_and_lock(session, family, subject.id, task_uuid)
         return fam, subject, work, locked
-    subject, work, instance, sha256, token, seq, last_hash = row
+    subject, work, instance, sha256, token = row
     txcache.prime_stamp(session, token)
-    audit.prime_head(session, family, subject.id, seq, last_hash)
+    audit.subject_locked(session, family, subject.id)
     return fam, subject, work, (instance, sha256)
 
 
