@@ -81,6 +81,11 @@ class Config:
     AUDIT_MAC_ALG = os.environ.get("AUDIT_MAC_ALG", "hmac-sha256")
     AUDIT_SEAL_FILE = os.environ.get("AUDIT_SEAL_FILE", str(BASE_DIR / "instance" / "audit-seals.jsonl"))
     AUDIT_SEAL_MINUTES = _int("AUDIT_SEAL_MINUTES", 10)
+    # Personal data at rest (8.1.4.7/8.1.4.8): petitioners' phone and ID numbers. PII_KEY encrypts (and keys the
+    # blind indexes); PII_OLD_KEYS (comma-separated) still decrypt during a rotation (`flask pii-rotate`).
+    PII_KEY = os.environ.get("PII_KEY", "")
+    PII_OLD_KEYS = os.environ.get("PII_OLD_KEYS", "")
+    PII_CIPHER = os.environ.get("PII_CIPHER", "aes-256-gcm")  # or sm4-gcm (GB/T 39786)
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 15)
     SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)  # absolute lifetime of a log-in
     PERMANENT_SESSION_LIFETIME = SESSION_MAX_HOURS * 3600  # the cookie dies with it
@@ -115,6 +120,7 @@ def settle(cfg: dict) -> None:
     if cfg["ENV"] != "production":
         cfg["SECRET_KEY"] = cfg["SECRET_KEY"] or instance_key(cfg["INSTANCE_DIR"], "secret_key")
         cfg["AUDIT_HMAC_KEY"] = cfg["AUDIT_HMAC_KEY"] or instance_key(cfg["INSTANCE_DIR"], "audit_key")
+        cfg["PII_KEY"] = cfg.get("PII_KEY") or instance_key(cfg["INSTANCE_DIR"], "pii_key")
         cfg["DATABASE_URL"] = cfg["DATABASE_URL"] or cfg["DEFAULT_DATABASE_URL"]
         return
     problems = []
@@ -123,6 +129,8 @@ def settle(cfg: dict) -> None:
                         "print(secrets.token_hex(32))'）")
     if len((cfg.get("AUDIT_HMAC_KEY") or "").encode()) < MIN_KEY_BYTES:
         problems.append(f"AUDIT_HMAC_KEY（审计链密钥）未设置或短于 {MIN_KEY_BYTES} 字节")
+    if len((cfg.get("PII_KEY") or "").encode()) < MIN_KEY_BYTES:
+        problems.append(f"PII_KEY（个人信息加密密钥）未设置或短于 {MIN_KEY_BYTES} 字节")
     if not cfg.get("DATABASE_URL"):
         problems.append("DATABASE_URL 未设置（生产环境不使用 SQLite 默认库，例如 postgresql+psycopg://user@host/db）")
     if cfg.get("DEBUG"):
@@ -138,4 +146,5 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     ARGON2_TIME_COST, ARGON2_MEMORY_KIB = 1, 1024  # fast hashes for the suite (same algorithm)
     AUDIT_HMAC_KEY = "test-audit-key-" + "0" * 32
+    PII_KEY = "test-pii-key-" + "0" * 32
     AUDIT_SEAL_FILE = ""

@@ -47,11 +47,16 @@ ENV_FILE="$PREFIX/duban.env"
 if [ ! -f "$ENV_FILE" ]; then
   SECRET=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(32))')
   AUDIT_KEY=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(32))')
+  PII=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(32))')
   sed -e "s|^SECRET_KEY=.*|SECRET_KEY=$SECRET|" -e "s|^AUDIT_HMAC_KEY=.*|AUDIT_HMAC_KEY=$AUDIT_KEY|" \
+    -e "s|^PII_KEY=.*|PII_KEY=$PII|" \
     -e "s|/opt/duban|$PREFIX|g" \
     "$PREFIX/app/deploy/duban.env.example" > "$ENV_FILE"
   chmod 600 "$ENV_FILE"
   echo "== wrote $ENV_FILE (edit DATABASE_URL, SMTP_HOST, ... then run install.sh again or restart)"
+elif ! grep -q '^PII_KEY=' "$ENV_FILE"; then  # an upgrade from before personal data was encrypted
+  echo "PII_KEY=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(32))')" >> "$ENV_FILE"
+  echo "== added PII_KEY to $ENV_FILE (keep a copy of it off the machine)"
 fi
 
 run() { (cd "$PREFIX/app" && set -a && . "$ENV_FILE" && set +a && "$PREFIX/venv/bin/$@"); }

@@ -21,8 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models import pii
 from models.base import Base, UTCDateTime
 from models.org import Squad, User
+from models.pii import EncryptedJSON, EncryptedString
 from models.subjects import ClockMixin
 
 FAMILY_PETITION = "petition"
@@ -47,10 +49,11 @@ class Petition(ClockMixin, Base):
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel: Mapped[str] = mapped_column(String(16))
     petitioner_name: Mapped[str] = mapped_column(String(64), default="")
-    petitioner_phone: Mapped[str] = mapped_column(String(32), default="")
-    petitioner_id_no: Mapped[str] = mapped_column(String(32), default="")
-    phone_norm: Mapped[str | None] = mapped_column(String(20), index=True)
-    id_norm: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Encrypted at rest (models.pii); matched through their blind indexes, never in clear.
+    petitioner_phone: Mapped[str] = mapped_column(EncryptedString(256, pii.PHONE), default="")
+    petitioner_id_no: Mapped[str] = mapped_column(EncryptedString(256, pii.ID_NO), default="")
+    phone_index: Mapped[str | None] = mapped_column(String(32), index=True)
+    id_index: Mapped[str | None] = mapped_column(String(32), index=True)
     address: Mapped[str] = mapped_column(String(200))
     address_key: Mapped[str | None] = mapped_column(String(200), index=True)
     street: Mapped[str] = mapped_column(String(64), default="")
@@ -232,7 +235,7 @@ class ImportJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
     file_sha256: Mapped[str] = mapped_column(String(64))
-    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON(pii.IMPORT_ROWS), default=list)  # phones, IDs
     status: Mapped[str] = mapped_column(String(16), default="running")
     total_rows: Mapped[int] = mapped_column(Integer, default=0)
     processed_rows: Mapped[int] = mapped_column(Integer, default=0)

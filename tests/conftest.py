@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 import config
+from models import pii
 from tests.factories import PASSWORD, Org
 from webapp import create_app, migrate
 from webapp.db import make_engine
@@ -29,7 +30,8 @@ def _reset_schema(engine) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def processes():
-    """Parse the BPMN models once per run, as start-up does."""
+    """Parse the BPMN models once per run and set the personal-data key, as start-up does."""
+    pii.configure(config.TestConfig.PII_KEY)
     return engine.configure(config.Config.BPMN_FOLDER)
 
 

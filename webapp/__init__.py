@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 import config as config_module
+from models import pii
 from workflows import audit, engine, passwords
 
 
@@ -19,6 +20,8 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"],
                         app.config["ARGON2_PARALLELISM"])
     audit.configure(app.config["AUDIT_HMAC_KEY"].encode(), app.config["AUDIT_MAC_ALG"])
+    pii.configure(app.config["PII_KEY"], [k.strip() for k in app.config["PII_OLD_KEYS"].split(",")],
+                  app.config["PII_CIPHER"])
 
     from webapp import db, errors, extensions, filters, headers, logs, metrics, separation
     from webapp.db import Database

@@ -46,6 +46,15 @@ def _address(rng: random.Random, m: dict, i: int) -> str:
     return styles[0] if i == 0 else rng.choice(styles)
 
 
+def _id_no(phone: str) -> str:
+    """About a third of the demo's petitioners give an ID number (derived from the phone: the demo's random draws
+    stay as they were). Stored encrypted and shown masked like the phone."""
+    if int(phone[-1]) % 3:
+        return ""
+    year, month, day = 1950 + int(phone[-4:]) % 50, 1 + int(phone[-3]) % 9, 10 + int(phone[-2:]) % 18
+    return f"310105{year}{month:02d}{day:02d}{phone[-4:]}"
+
+
 def _input(rng: random.Random, m: dict, i: int, received: datetime, ref: int) -> intake.PetitionInput:
     again = "再次反映：" if i else ""
     content = (f"{again}{m['road']}{m['number']}号附近{m['category']}问题{'依旧' if i else ''}，"
@@ -54,7 +63,7 @@ def _input(rng: random.Random, m: dict, i: int, received: datetime, ref: int) ->
     return intake.PetitionInput(
         channel=rng.choice(["hotline"] * 5 + ["letter", "visit", "online", "other"]), address=_address(rng, m, i),
         category=m["category"], content=content, received_at=received, petitioner_name=m["name"],
-        petitioner_phone=phone, petitioner_id_no="", street=m["street"],
+        petitioner_phone=phone, petitioner_id_no=_id_no(phone), street=m["street"],
         external_ref=f"12345-{received.year}-{ref:06d}" if rng.random() < 0.7 else "")
 
 
@@ -213,7 +222,7 @@ def sample_ledger(db: Session, now: datetime) -> bytes:
     book = Workbook()
     book.active.append(list(COLUMNS))
     day = (now - timedelta(days=1)).astimezone(LOCAL_TZ).strftime("%Y-%m-%d")
-    earlier = db.scalars(select(Petition).where(Petition.phone_norm.is_not(None)).order_by(Petition.id.desc())
+    earlier = db.scalars(select(Petition).where(Petition.phone_index.is_not(None)).order_by(Petition.id.desc())
                          .limit(12)).all()
     for n, p in enumerate(earlier, start=1):
         phone = f"{p.petitioner_phone[:3]}-{p.petitioner_phone[3:7]}-{p.petitioner_phone[7:]}"

@@ -109,7 +109,8 @@ def site(tmp_path):
     data = _data(tmp_path)
     app_port, http_port, https_port = _port(), _port(), _port()
     env = {**os.environ, "DATABASE_URL": data["url"], "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-           "SECRET_KEY": "k" * 40, "AUDIT_HMAC_KEY": "a" * 40, "PROXY_COUNT": "1", "DUBAN_ENV": "production",
+           "SECRET_KEY": "k" * 40, "AUDIT_HMAC_KEY": "a" * 40, "PII_KEY": "p" * 40, "PROXY_COUNT": "1",
+           "DUBAN_ENV": "production",
            "METRICS_TOKEN": ""}
     app = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{app_port}",
                             "--workers", "1", "webapp:create_app()"], cwd=config.BASE_DIR, env=env,

@@ -60,7 +60,7 @@ def test_production_adds_hsts(tmp_path):
     from webapp import create_app
 
     cls = type("P", (config.Config,), {"ENV": "production", "SECRET_KEY": "s" * 32, "AUDIT_HMAC_KEY": "a" * 32,
-                                       "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
+                                       "PII_KEY": "p" * 32, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
     resp = create_app(cls).test_client().get("/login")
     assert _check(resp, "/login", production=True) == []
 

@@ -12,7 +12,7 @@ from webapp import create_app
 
 
 def _production(tmp_path, **attrs):
-    values = {"ENV": "production", "SECRET_KEY": "s" * 32, "AUDIT_HMAC_KEY": "a" * 32,
+    values = {"ENV": "production", "SECRET_KEY": "s" * 32, "AUDIT_HMAC_KEY": "a" * 32, "PII_KEY": "p" * 32,
               "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
               "INSTANCE_DIR": str(tmp_path / "instance"), **attrs}
     return type("Production", (config.Config,), values)
@@ -65,3 +65,8 @@ def test_development_generates_one_random_key_per_installation(tmp_path):
 def test_no_fixed_key_in_the_code():
     assert os.environ.get("SECRET_KEY", "") == config.Config.SECRET_KEY
     assert not hasattr(config, "DEV_SECRET")
+
+
+def test_production_refuses_a_missing_personal_data_key(tmp_path):
+    with pytest.raises(RuntimeError, match="PII_KEY"):
+        create_app(_production(tmp_path, PII_KEY=""))

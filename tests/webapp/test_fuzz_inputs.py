@@ -24,6 +24,9 @@ from tests.webapp.html_forms import Field, post_forms
 
 ROLES = ["coordinator", "leader", "a_leader", "a_member", "officer", "admin"]
 SKIP_ACTIONS = ("/logout",)
+# A refused log-in is itself recorded (issue 15: failures, throttling and lockout are audited): that write is the
+# point, not a half-saved form.
+RECORDED_REFUSALS = ("/login",)
 NASTY = ["", " ", "\x00", "a\x00b", "\x07", "0", "-1", "99999999999999999999", "1e309", "NaN", "²", "٣",
          "0001-01-01", "0001-01-01T00:00", "9999-12-31T23:59", "2026-02-30", "2026-13-01", "../../etc/passwd",
          "'; DROP TABLE item;--", "<script>alert(1)</script>", "https://evil.example/", "１２３", "𠀀𠀁",
@@ -141,7 +144,7 @@ def test_no_form_input_gives_a_server_error_or_a_partial_write(app, db, org, wor
         statuses[resp.status_code] += 1
         if resp.status_code >= 500:
             failures.append((role, form.action, resp.status_code, _last_error(caplog), payload))
-        elif resp.status_code >= 400 and _row_counts(db) != before:
+        elif resp.status_code >= 400 and _row_counts(db) != before and form.action not in RECORDED_REFUSALS:
             failures.append((role, form.action, "partial write", payload))
 
     post_one()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, make_response, redirect, request, url_for
 from flask_login import login_required
 
 from models.petitions import FAMILY_PETITION, RepeatCandidate
@@ -14,7 +14,7 @@ from webapp.petitions import forms
 from webapp.petitions.common import bp, formdata, save_uploads, uploads
 from webapp.petitions.page import render_petition
 from workflows.errors import InvalidInput
-from workflows.petitions import checks, detection
+from workflows.petitions import checks, detection, personal
 from workflows.tasks.access import visible
 
 
@@ -42,6 +42,21 @@ def decide_candidate(candidate_id: int, decision: str):
     db.commit()
     flash("已认定为重复件，并入重复链" if decision == "confirm" else "已排除该疑似重复", "success")
     return _back(petition_id)
+
+
+@bp.route("/<int:petition_id>/reveal/<field>", methods=["POST"])
+@login_required
+def reveal(petition_id: int, field: str):
+    """Show one masked value in full, once (this answer only; audited with who, what, when and address)."""
+    if field not in personal.FIELDS:
+        abort(404)
+    db = session()
+    petition = _visible(petition_id)
+    value = personal.reveal(db, actor=actor(), now=datetime.now(UTC), petition_id=petition.id, field=field)
+    db.commit()
+    resp = make_response(render_petition(petition, revealed={field: value}))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 def _failed(petition, key: str, form, exc: InvalidInput | None = None):

@@ -57,6 +57,36 @@ def petition_callback_plans(month: str | None, percent: int | None) -> None:
     click.echo(f"已生成 {len(plans)} 个回访计划")
 
 
+@click.command("pii-rotate")
+@with_appcontext
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 100_000),
+              help="Rows re-encrypted per transaction.")
+def pii_rotate(batch: int) -> None:
+    """Re-encrypt petitioners' phone and ID numbers (and ledger rows) with the current PII_KEY.
+
+    Put the old key into PII_OLD_KEYS first. Each batch commits: an interrupted run resumes where it stopped and
+    the application keeps reading and matching both keys meanwhile. Audited when it completes."""
+    from models import pii
+    from workflows.petitions import personal
+
+    db, total = _db(), personal.Rotation()
+    while True:
+        try:
+            done = personal.rotate_batch(db, batch=batch)
+        except pii.PiiKeyError as exc:
+            db.rollback()
+            raise click.ClickException(str(exc)) from exc
+        db.commit()
+        total.petitions, total.jobs = total.petitions + done.petitions, total.jobs + done.jobs
+        if done.petitions + done.jobs == 0:
+            break
+        click.echo(f"……已重新加密信访件 {total.petitions} 件、台账导入 {total.jobs} 批")
+    personal.record_rotation(db, actor=None, now=datetime.now(UTC), total=total)
+    db.commit()
+    click.echo(f"个人信息已全部由密钥 {pii.current_kid()} 加密（本次重新加密信访件 {total.petitions} 件、"
+               f"台账导入 {total.jobs} 批）；确认无误后可从 PII_OLD_KEYS 中删除旧密钥")
+
+
 def register(app: Flask) -> None:
-    for command in (create_api_client, petition_callback_plans):
+    for command in (create_api_client, petition_callback_plans, pii_rotate):
         app.cli.add_command(command)

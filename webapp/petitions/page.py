@@ -54,7 +54,13 @@ def _side(db, petition):
             "findings": rows(MisconductFinding, MisconductFinding.id)}
 
 
-def render_petition(petition, failed=None, status=200, extra_forms=None):
+def _person(me, petition, revealed):
+    person = access.petitioner(petition, access.can_see_petitioner(me, petition))
+    return {**person, **(revealed or {}), "revealable": access.can_reveal(me, petition),
+            "revealed": set(revealed or {})}
+
+
+def render_petition(petition, failed=None, status=200, extra_forms=None, revealed=None):
     db, me = session(), actor()
     files = list(db.scalars(select(Attachment).where(Attachment.family == FAMILY_PETITION,
                                                        Attachment.subject_id == petition.id).order_by(Attachment.id)))
@@ -63,7 +69,7 @@ def render_petition(petition, failed=None, status=200, extra_forms=None):
     return render_template("petitions/show.html", p=petition, files=files, other=other,
                            panel=subjects.panel(db, me, FAMILY_PETITION, petition, failed),
                            entries=audit.timeline(db, FAMILY_PETITION, petition.id),
-                           person=access.petitioner(petition, access.can_see_petitioner(me, petition)),
+                           person=_person(me, petition, revealed),
                            referral_enabled="referrals.new" in current_app.view_functions,
                            **_side(db, petition)), status
 

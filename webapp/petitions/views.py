@@ -22,7 +22,7 @@ from webapp.petitions import forms
 from webapp.petitions.common import LOCAL, bp, formdata, limits, save_uploads, uploads
 from webapp.petitions.page import chain_sizes, render_petition
 from workflows.errors import InvalidInput
-from workflows.petitions import access, intake, months
+from workflows.petitions import access, intake, months, normalize
 from workflows.tasks import cc
 from workflows.tasks.access import visible
 
@@ -54,8 +54,12 @@ def _filtered(query, args):
     q = (args.get("q") or "").strip()[:50]
     if q:
         like = f"%{q}%"
-        query = query.where(or_(Petition.number.like(like), Petition.address.like(like),
-                                Petition.content.like(like), Petition.external_ref.like(like)))
+        keys = [Petition.number.like(like), Petition.address.like(like), Petition.content.like(like),
+                Petition.external_ref.like(like)]
+        # A whole phone or ID number finds its petitions through the blind index (the values are encrypted).
+        keys += [Petition.phone_index.in_(found) for found in [normalize.phone_indexes(q)] if found]
+        keys += [Petition.id_index.in_(found) for found in [normalize.id_indexes(q)] if found]
+        query = query.where(or_(*keys))
     return query
 
 

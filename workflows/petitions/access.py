@@ -30,8 +30,16 @@ def can_view(user: User, petition: Petition) -> bool:
 
 
 def can_see_petitioner(user: User, petition: Petition) -> bool:
-    """Full name, phone and ID number: coordinators, leaders and the squad handling it; nobody else."""
-    return can_view(user, petition)
+    """Full name, phone and ID number: those handling it (the coordination section, which registers, dispatches
+    and calls back, and the squad it is assigned to); everyone else sees them masked."""
+    if user.has(Role.COORDINATOR):
+        return True
+    return user.has(*SQUAD_ROLES) and petition.squad_id is not None and petition.squad_id == user.squad_id
+
+
+def can_reveal(user: User, petition: Petition) -> bool:
+    """Who sees the petition but not its petitioner (leaders) may reveal one value, which is audited."""
+    return can_view(user, petition) and not can_see_petitioner(user, petition)
 
 
 def get_visible(session: Session, actor: User, petition_id: int) -> Petition:

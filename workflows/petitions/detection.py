@@ -1,6 +1,7 @@
 """Repeat detection: earlier petitions that are probably the same matter, with the reason and a score.
 
-Candidates are narrowed with indexed columns first (normalised phone, ID number, address key; street +
+Candidates are narrowed with indexed columns first (blind indexes of the normalised phone and ID number,
+address key; street +
 category + received_at window), and only then is the text scored (rapidfuzz, character level, which
 works for Chinese without word segmentation).
 """
@@ -19,7 +20,7 @@ from models.petitions import FAMILY_PETITION, Petition, RepeatCandidate
 from workflows import audit
 from workflows.errors import Conflict, NotFound, PermissionDenied
 from workflows.petitions.family import FAMILY
-from workflows.petitions.normalize import text_norm
+from workflows.petitions.normalize import id_indexes, phone_indexes, text_norm
 from workflows.tasks import lifecycle
 
 TEXT_THRESHOLD = 62.0  # character-level similarity (0-100) from which content counts as "similar"
@@ -44,15 +45,16 @@ def _window(petition: Petition, window_days: int):
 
 def _key_rows(session: Session, petition: Petition, window_days: int):
     keys = []
-    if petition.phone_norm:
-        keys.append(Petition.phone_norm == petition.phone_norm)
-    if petition.id_norm:
-        keys.append(Petition.id_norm == petition.id_norm)
+    phones, ids = _indexes(petition)
+    if phones:
+        keys.append(Petition.phone_index.in_(phones))
+    if ids:
+        keys.append(Petition.id_index.in_(ids))
     if petition.address_key:
         keys.append(Petition.address_key == petition.address_key)
     if not keys:
         return []
-    query = (select(Petition.id, Petition.phone_norm, Petition.id_norm, Petition.address_key, Petition.category,
+    query = (select(Petition.id, Petition.phone_index, Petition.id_index, Petition.address_key, Petition.category,
                     Petition.content)
              .where(*_window(petition, window_days), or_(*keys)).limit(500))
     return session.execute(query).all()
@@ -66,10 +68,17 @@ def _text_rows(session: Session, petition: Petition, window_days: int):
     return session.execute(query).all()
 
 
-def _key_match(petition: Petition, row, text: str) -> Match | None:
+def _indexes(petition: Petition) -> tuple[list[str], list[str]]:
+    """The petition's phone and ID blind indexes under every key of the ring: rows not yet re-keyed by a
+    rotation still match."""
+    return phone_indexes(petition.petitioner_phone), id_indexes(petition.petitioner_id_no)
+
+
+def _key_match(petition: Petition, row, text: str, indexes: tuple[list[str], list[str]]) -> Match | None:
     similarity = fuzz.ratio(text, text_norm(row.content))
-    kinds = [k for k, col in (("id", "id_norm"), ("phone", "phone_norm")) if getattr(row, col)
-             and getattr(row, col) == getattr(petition, col)]
+    phones, ids = indexes
+    kinds = [k for k, value, mine in (("id", row.id_index, ids), ("phone", row.phone_index, phones))
+             if value and value in mine]
     if row.address_key and row.address_key == petition.address_key and (
             similarity >= SAME_ADDRESS_TEXT or row.category == petition.category):
         kinds.append("address")
@@ -87,8 +96,9 @@ def find_repeats(session: Session, petition: Petition, *, window_days: int = 365
     """Earlier petitions within the window that are probably the same matter, best first."""
     text = text_norm(petition.content)
     found: dict[int, Match] = {}
+    indexes = _indexes(petition)
     for row in _key_rows(session, petition, window_days):
-        match = _key_match(petition, row, text)
+        match = _key_match(petition, row, text, indexes)
         if match:
             found[row.id] = match
     pool = {row.id: text_norm(row.content) for row in _text_rows(session, petition, window_days)

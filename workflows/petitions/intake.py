@@ -77,7 +77,7 @@ def _row(data: PetitionInput, now: datetime, source: str, actor: User | None) ->
     return Petition(
         channel=data.channel, petitioner_name=data.petitioner_name.strip(),
         petitioner_phone=data.petitioner_phone.strip(), petitioner_id_no=data.petitioner_id_no.strip().upper(),
-        phone_norm=normalize.phone_norm(data.petitioner_phone), id_norm=normalize.id_norm(data.petitioner_id_no),
+        phone_index=normalize.phone_index(data.petitioner_phone), id_index=normalize.id_index(data.petitioner_id_no),
         address=data.address.strip(), address_key=normalize.address_key(data.address), street=data.street.strip(),
         category=data.category.strip(), content=data.content.strip(), received_at=data.received_at,
         external_ref=data.external_ref.strip() or None, source=source, status="open",

@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 
+from models import pii
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 # Prefixes that say nothing about the place: city, district, and the street office name.
@@ -49,6 +51,24 @@ def phone_norm(phone: str) -> str | None:
 def id_norm(id_no: str) -> str | None:
     value = re.sub(r"\s", "", _fold(id_no)).upper()
     return value if ID_PATTERN.match(value) else None
+
+
+def phone_index(phone: str) -> str | None:
+    """The blind index (keyed HMAC) of a phone's normal form, under the current PII key."""
+    return pii.blind(phone_norm(phone), pii.PHONE_INDEX)
+
+
+def id_index(id_no: str) -> str | None:
+    return pii.blind(id_norm(id_no), pii.ID_INDEX)
+
+
+def phone_indexes(phone: str) -> list[str]:
+    """Its blind index under every key of the ring (a lookup that works mid-rotation)."""
+    return pii.blinds(phone_norm(phone), pii.PHONE_INDEX)
+
+
+def id_indexes(id_no: str) -> list[str]:
+    return pii.blinds(id_norm(id_no), pii.ID_INDEX)
 
 
 def id_valid(id_no: str) -> bool:

@@ -201,3 +201,35 @@ def test_time_limits_come_from_the_rule_book(as_user, app, db, org):
     petition = db.scalar(select(Petition))
     days = (petition.conclude_due_at - petition.received_at).days
     assert 5 <= days <= 9, "five working days, not sixty"
+
+
+def test_a_leader_sees_masked_numbers_and_reveals_one_once_with_audit(as_user, db, org):
+    from models.audit import AuditEntry
+
+    petition = make_petition(db, org)
+    client = as_user(org.leader)
+    page = f"/petitions/{petition.id}"
+    html = client.get(page).get_data(as_text=True)
+    assert MASKED_PHONE in html and FULL_PHONE not in html and "3101**********1234" in html
+    assert f"/petitions/{petition.id}/reveal/phone" in html and "显示完整" in html
+    resp = post_form(client, page, f"{page}/reveal/phone", {})
+    shown = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and FULL_PHONE in shown and "310105199001011234" not in shown
+    assert resp.headers["Cache-Control"] == "no-store"
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "pii_revealed"))
+    assert entry.actor_id == org.leader.id and entry.address and entry.details == {"field": "phone"}
+    assert FULL_PHONE not in client.get(page).get_data(as_text=True), "shown once: the next visit is masked"
+    assert client.post(f"{page}/reveal/phone").status_code == 400, "no CSRF token, no reveal"
+    other = as_user(org.b_member)
+    assert post_form(other, "/petitions", f"{page}/reveal/phone", {}).status_code == 404
+    coordinator = as_user(org.coordinator)
+    assert "显示完整" not in coordinator.get(page).get_data(as_text=True), "who handles it sees it in full"
+
+
+def test_search_by_a_whole_phone_or_id_number_uses_the_blind_index(as_user, db, org):
+    mine = make_petition(db, org)
+    make_petition(db, org, petitioner_phone="13911112222", petitioner_id_no="", address="天山路5号", content="另")
+    client = as_user(org.coordinator)
+    for q in ("138-0013-5678", "310105199001011234"):
+        listing = client.get("/petitions", query_string={"q": q}).get_data(as_text=True)
+        assert mine.number in listing and "天山路5号" not in listing
