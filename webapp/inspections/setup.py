@@ -139,7 +139,7 @@ def template_page(template_id: int):
             flash(f"已保存为第 {template.current_version} 版；已开启的轮次仍按其冻结的版本评分", "success")
             return redirect(url_for("inspections.template_page", template_id=template.id))
     return render_template("inspections/template.html", template=template, version=version, form=form,
-                           may_edit=access.may_edit_templates(me), areas=AREAS, kinds=TARGET_KINDS), \
+                           may_edit=template_ops.may_edit(db, me, template), areas=AREAS, kinds=TARGET_KINDS), \
         400 if form.errors else 200
 
 

@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.inspections import AREAS, TARGET_KINDS, InspectionTemplate, TemplateItem, TemplateVersion
-from models.org import User
+from models.inspections import AREAS, TARGET_KINDS, InspectionTask, InspectionTemplate, TemplateItem, TemplateVersion
+from models.org import Role, User
 from workflows import audit
 from workflows.errors import InvalidInput, PermissionDenied
 from workflows.inspections.access import may_edit_templates
@@ -94,6 +94,23 @@ def _check(actor: User) -> None:
         raise PermissionDenied("只有系统管理员和责任科室可以编辑检查表")
 
 
+def owner_sections(session: Session, template: InspectionTemplate) -> set[int]:
+    """The sections that own a task of the annual list using the template (any year)."""
+    return set(session.scalars(select(InspectionTask.owner_section_id).where(
+        InspectionTask.template_id == template.id)))
+
+
+def may_edit(session: Session, actor: User, template: InspectionTemplate) -> bool:
+    """The system administrator edits every template; a section only the templates of its own tasks (or a
+    template no task uses yet)."""
+    if not may_edit_templates(actor):
+        return False
+    if actor.has(Role.SYSTEM_ADMIN):
+        return True
+    owners = owner_sections(session, template)
+    return not owners or actor.section_id in owners
+
+
 def create_template(session: Session, *, actor: User | None, now: datetime, code: str, name: str, area: str,
                     target_kind: str, items: list[ItemSpec]) -> InspectionTemplate:
     if actor is not None:
@@ -119,6 +136,8 @@ def new_version(session: Session, *, actor: User | None, now: datetime, template
     """The template's next version; rounds that froze an earlier one are untouched."""
     if actor is not None:
         _check(actor)
+        if not may_edit(session, actor, template):
+            raise PermissionDenied("该检查表由其他责任科室负责，只有该科室和系统管理员可以修改")
     version = TemplateVersion(template_id=template.id, version=template.current_version + 1, note=note.strip()[:200],
                               created_by_id=actor.id if actor else None, created_at=now)
     version.items = [TemplateItem(seq=n, description=i.description, method=i.method, points=i.points,

@@ -6,7 +6,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from tests.factories import NOW, make_round, make_templates
+from models.org import Role
+from tests.factories import NOW, make_round, make_templates, make_user
 from workflows.errors import InvalidInput
 from workflows.inspections import scoring, templates
 
@@ -64,3 +65,22 @@ def test_a_round_keeps_the_version_it_froze(db, org):
     assert template.current_version == 2 and rnd.template_version.id == old.id and len(old.items) == 5
     newer = make_round(db, org, template)
     assert newer.template_version.version == 2 and len(newer.template_version.items) == 2
+
+
+def test_only_the_owner_section_and_the_administrator_edit_a_template_in_use(db, org):
+    from workflows.errors import PermissionDenied
+    from workflows.inspections import tasklist
+
+    made = make_templates(db)
+    template = made["case_review"]
+    specs = templates.specs_of(templates.current(db, template))
+    assert templates.may_edit(db, org.officer, template), "a template no task uses: any responsible section"
+    legal = make_user(db, Role.SECTION_OFFICER, section=org.legal, name="法制员")
+    tasklist.add_task(db, actor=org.admin, now=NOW, spec=tasklist.TaskSpec(
+        2026, "law", "每月案卷评查", "monthly", org.legal.id, template.id))
+    assert templates.may_edit(db, legal, template) and templates.may_edit(db, org.admin, template)
+    assert not templates.may_edit(db, org.officer, template) and not templates.may_edit(db, org.a_member, template)
+    with pytest.raises(PermissionDenied, match="其他责任科室"):
+        templates.new_version(db, actor=org.officer, now=NOW, template=template, items=specs)
+    version = templates.new_version(db, actor=legal, now=NOW, template=template, items=specs[:1], note="法制科修订")
+    assert version.version == 2 and [i.categories for i in version.items] == [list(specs[0].categories)]
