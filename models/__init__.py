@@ -21,6 +21,7 @@ from models import (  # noqa: F401
     security,
     settings,
     subjects,
+    webhooks,
 )
 from models.base import Base, UTCDateTime
 

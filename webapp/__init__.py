@@ -67,7 +67,7 @@ BLUEPRINTS = [
     ("webapp.items.views", ()), ("webapp.attachments.views", ()), ("webapp.users.views", ()),
     ("webapp.petitions.views", ()), ("webapp.api.common", ("views", "reads", "docs")),
     ("webapp.notifications.views", ()), ("webapp.deadlines.common", ("views", "board", "orders")),
-    ("webapp.admin.common", ("views", "rules", "worker_exits", "system")),
+    ("webapp.admin.common", ("views", "rules", "worker_exits", "system", "webhooks")),
     ("webapp.cases.common", ("views", "reports")), ("webapp.referrals.views", ()), ("webapp.bulletins.views", ()),
     ("webapp.inspections.common", ("views", "review_views", "findings", "reports", "setup", "ledger")),
     ("webapp.security.views", ()), ("webapp.auditlog.views", ()),

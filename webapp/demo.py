@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 from models.engine import WorkItem
 from models.items import FAMILY_INSTRUCTED, ItemKind, SupervisedItem
 from models.org import Role, Section, Squad, User
-from webapp import demo_cases, demo_deadlines, demo_inspections, demo_petitions, demo_responsibility, demo_scores
+from webapp import (
+    demo_cases,
+    demo_deadlines,
+    demo_inspections,
+    demo_petitions,
+    demo_responsibility,
+    demo_scores,
+    demo_webhooks,
+)
 from workflows import passwords, steps
 from workflows.items import operations
 from workflows.tasks import complete
@@ -179,6 +187,7 @@ def load(db: Session, now: datetime, item_count: int = 200, petition_matters: in
     others.append(demo_deadlines.load(db, now, org, rng))  # every family is there: the clock's data for each
     demo_deadlines.mark_old_read(db, now)
     others.append(demo_scores.load(db, now, org))
+    others.append(demo_webhooks.load(db, now))
     closed = db.scalar(select(func.count(SupervisedItem.id)).where(SupervisedItem.status == "closed"))
     head = f"演示数据已载入：10 个中队，{len(org['users'])} 个用户，{item_count} 件督办件（已办结 {closed} 件）"
     return "\n".join([head, *others])

@@ -25,6 +25,7 @@ from models.audit import AuditEntry
 from models.counters import NumberCounter
 from models.org import User
 from workflows import numbering
+from workflows import webhooks as _webhooks  # noqa: F401  (the outbox: deliveries flush with each entry)
 
 GENESIS = "0" * 64
 LEGACY = "sha256"  # entries written before the chain was keyed (re-keyed by `adopt_legacy`)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models.deadlines import SchedulerFailure
 from models.engine import ProcessInstance, WorkItem
-from workflows import engine, families, notifications, retry
+from workflows import engine, families, notifications, retry, webhooks
 from workflows.deadlines import ladder
 from workflows.deadlines.recompute import recompute_provisional
 from workflows.inspections import rounds as inspection_rounds
@@ -38,11 +38,12 @@ class TickResult:
     recomputed: int = 0
     emails: int = 0
     rounds: int = 0
+    webhooks: int = 0
     failures: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"计时器 {self.timers}，预警/提醒 {self.alerts}，重算期限 {self.recomputed}，邮件 {self.emails}，"
-                f"开启检查 {self.rounds}，失败 {len(self.failures)}")
+                f"开启检查 {self.rounds}，回调 {self.webhooks}，失败 {len(self.failures)}")
 
 
 def _fire_instance(session: Session, instance_id: int, now: datetime) -> bool:
@@ -145,7 +146,7 @@ def _sweep(new_session, query, key_of: Callable, job_of: Callable, now, known, i
 
 
 def tick(new_session: Callable[[], Session], now: datetime, *, mailer: notifications.Mailer | None = None,
-         batch: int = BATCH) -> TickResult:
+         batch: int = BATCH, poster: webhooks.Poster | None = None) -> TickResult:
     result = TickResult()
     with new_session() as session:
         resolve_stale(session, now)
@@ -171,6 +172,8 @@ def tick(new_session: Callable[[], Session], now: datetime, *, mailer: notificat
     _recompute(new_session, now, result, known)
     if mailer is not None:
         result.emails = notifications.send_pending_email(new_session, mailer, now)
+    if poster is not None:
+        result.webhooks = webhooks.deliver_due(new_session, poster, now)
     return result
 
 

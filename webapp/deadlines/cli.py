@@ -66,13 +66,14 @@ def _beat(app, **sweep) -> None:
 def _sweep(app) -> str:
     from webapp import metrics
     from webapp.notifications.mail import smtp_mailer
+    from webapp.webhook_http import post
     from workflows import scheduler
 
     now = datetime.now(UTC)
     started = time.perf_counter()
     with app.app_context():
         database = app.extensions["duban.db"]
-        result = scheduler.tick(database.new_session, now, mailer=smtp_mailer(app.config))
+        result = scheduler.tick(database.new_session, now, mailer=smtp_mailer(app.config), poster=post)
         plans = _monthly_callback_plans(database, now)
         _seal_audit(app, database, now)
         seconds = time.perf_counter() - started

@@ -38,6 +38,30 @@ def create_api_client(name: str, scopes: tuple[str, ...], days: int | None) -> N
     click.echo(token)
 
 
+@click.command("add-webhook")
+@with_appcontext
+@click.argument("client_name")
+@click.argument("url")
+def add_webhook(client_name: str, url: str) -> None:
+    """Register a webhook URL for an API client and print its signing secret (shown only this once)."""
+    from sqlalchemy import select
+
+    from models.petitions import ApiClient
+    from workflows import webhooks
+
+    db = _db()
+    client = db.scalar(select(ApiClient).where(ApiClient.name == client_name))
+    if client is None:
+        raise click.ClickException(f"接口客户端 {client_name} 不存在")
+    try:
+        hook, secret = webhooks.register(db, client=client, url=url, now=datetime.now(UTC))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.commit()
+    click.echo(f"已为 {client.name} 登记回调 {hook.url}。签名密钥（HMAC-SHA256，仅显示这一次）：")
+    click.echo(secret)
+
+
 @click.command("petition-callback-plans")
 @with_appcontext
 @click.option("--month", default=None, help="YYYY-MM; default: the current month (run at the start of a month).")
@@ -88,5 +112,5 @@ def pii_rotate(batch: int) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (create_api_client, petition_callback_plans, pii_rotate):
+    for command in (create_api_client, add_webhook, petition_callback_plans, pii_rotate):
         app.cli.add_command(command)
