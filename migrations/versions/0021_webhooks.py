@@ -1,7 +1,7 @@
 """webhooks: outbound webhooks per API client and their outbox of deliveries
 
-Revision ID: 0020_webhooks
-Revises: 0019_rollups
+Revision ID: 0021_webhooks
+Revises: 0020_account_expiry
 Create Date: 2026-12-03 16:00:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 import models
 
-revision = '0020_webhooks'
-down_revision = '0019_rollups'
+revision = '0021_webhooks'
+down_revision = '0020_account_expiry'
 branch_labels = None
 depends_on = None
 
