@@ -89,13 +89,15 @@ class SupervisedItem(ClockMixin, Base):
     rectify_count: Mapped[int] = mapped_column(Integer, default=0)
     satisfaction: Mapped[str | None] = mapped_column(String(16))
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)  # None: by the API
+    api_client_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)  # the city system's own number
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
 
     lead_squad: Mapped[Squad | None] = relationship()
-    registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
+    registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
 
     @property

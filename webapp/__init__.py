@@ -65,7 +65,7 @@ def _refuse_dev_server(app: Flask) -> None:
 BLUEPRINTS = [
     ("webapp.assets", ()), ("webapp.auth.views", ()), ("webapp.work.common", ("views", "actions", "bulk", "export")),
     ("webapp.items.views", ()), ("webapp.attachments.views", ()), ("webapp.users.views", ()),
-    ("webapp.petitions.views", ()), ("webapp.api.common", ("views", "reads", "docs")),
+    ("webapp.petitions.views", ()), ("webapp.api.common", ("views", "items", "reads", "docs")),
     ("webapp.notifications.views", ()), ("webapp.deadlines.common", ("views", "board", "orders")),
     ("webapp.admin.common", ("views", "rules", "worker_exits", "system", "webhooks")),
     ("webapp.cases.common", ("views", "reports")), ("webapp.referrals.views", ()), ("webapp.bulletins.views", ()),

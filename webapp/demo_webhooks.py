@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit import AuditEntry
+from models.items import ItemKind
 from models.webhooks import WebhookDelivery
 from workflows import webhooks
+from workflows.items import operations as item_ops
 from workflows.petitions import api_clients
 
 STATES = [("sent", 1, 200, ""), ("sent", 2, 200, ""), ("pending", 3, 503, "HTTP 503"),
@@ -33,4 +35,10 @@ def load(db: Session, now: datetime) -> str:
             sent_at=entry.at + timedelta(seconds=2) if status == "sent" else None))
     hook.active = False  # the demo's receiver does not exist: nothing new is queued for it
     db.flush()
-    return f"1 个回调（{len(entries)} 条投递记录）"
+    reg = item_ops.Registration(kind=ItemKind.PUBLIC_OPINION, title="网传虹桥路渣土车夜间遗撒（接口登记）",
+                                instruction_text="请核实网传情况，依法处置并回复。",
+                                received_at=now - timedelta(hours=2),
+                                source_doc_number="网办〔2026〕1203号")
+    item_ops.register_item(db, actor=None, now=now - timedelta(hours=1), reg=reg, client_name=client.name,
+                           external_ref="WSBA-2026-1203")
+    return f"1 个回调（{len(entries)} 条投递记录），1 件接口登记的批示件"

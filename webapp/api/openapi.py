@@ -42,6 +42,22 @@ PETITION_IN = {
         "content", "external_ref")} | {"received_at": {"type": "string", "format": "date-time"}},
 }
 
+ITEM_IN = {
+    "type": "object", "additionalProperties": False,
+    "required": ["external_ref", "kind", "title", "instruction_text", "received_at"],
+    "properties": {
+        "external_ref": {"type": "string", "maxLength": 64, "description": "来文系统自己的编号（防重复）"},
+        "kind": {"type": "integer", "minimum": 1, "maximum": 6,
+                 "description": "1 市委市政府领导批示 2 住建部领导批示 3 市建委领导批示 4 市局领导批示 "
+                                "5 新闻媒体曝光 6 舆情监控交办"},
+        "title": {"type": "string", "maxLength": 200}, "instruction_text": {"type": "string", "maxLength": 5000},
+        "received_at": {"type": "string", "format": "date-time"},
+        "source_doc_number": {"type": "string", "maxLength": 64},
+        "instructing_leader": {"type": "string", "maxLength": 64},
+        "deadline_on": {"type": ["string", "null"], "format": "date"}, "needs_study": {"type": "boolean"},
+    },
+}
+
 
 def document() -> dict:
     bearer = [{"bearer": []}]
@@ -58,7 +74,7 @@ def document() -> dict:
                     "error": {"type": "string", "description": "中文说明"},
                     "error_en": {"type": "string", "description": "English message"},
                     "field": {"type": "string"}, "field_label": {"type": "string"}}},
-                "Subject": SUBJECT, "PetitionInput": PETITION_IN,
+                "Subject": SUBJECT, "PetitionInput": PETITION_IN, "ItemInput": ITEM_IN,
             },
         },
         "paths": {
@@ -70,6 +86,14 @@ def document() -> dict:
                     "id": {"type": "integer"}, "number": {"type": "string"}, "status": {"type": "string"},
                     "squad": {"type": ["string", "null"]},
                     "conclude_due_at": {"type": "string", "format": "date-time"}}}), **_errors(400, 401, 403, 409)}}},
+            "/items": {"post": {
+                "summary": "登记批示件（scope items:write）", "security": bearer,
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ItemInput"}}}},
+                "responses": {"201": _answer("已登记", {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "number": {"type": "string"}, "status": {"type": "string"},
+                    "external_ref": {"type": "string"},
+                    "deadline_at": {"type": "string", "format": "date-time"}}}), **_errors(400, 401, 403, 409)}}},
             "/subjects/{number}": {"get": {
                 "summary": "按编号查询督办事项的状态、当前环节、期限和办理过程（scope subjects:read）",
                 "security": bearer,

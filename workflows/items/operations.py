@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.items import ItemKind, ItemStatus, SupervisedItem
@@ -12,7 +13,7 @@ from models.org import Role, User
 from workflows.calendar import Deadline, end_of_local_day, load_calendar
 from workflows.deadlines import compute
 from workflows.deadlines.rules import load_book
-from workflows.errors import InvalidInput, PermissionDenied
+from workflows.errors import Conflict, InvalidInput, PermissionDenied
 from workflows.items.family import FAMILY
 from workflows.tasks import lifecycle
 
@@ -36,9 +37,15 @@ def _deadline(session: Session, item: SupervisedItem, given: date | None, now: d
     return compute.subject_deadline(calendar, load_book(session, FAMILY.name, now), FAMILY, item)
 
 
-def register_item(session: Session, *, actor: User, now: datetime, reg: Registration) -> SupervisedItem:
-    if not actor.has(Role.COORDINATOR):
+def register_item(session: Session, *, actor: User | None, now: datetime, reg: Registration,
+                  client_name: str = "", external_ref: str | None = None) -> SupervisedItem:
+    """Register an item: by the coordination section, or (actor None) by an API client with its own number."""
+    if actor is None and not (client_name and external_ref):
+        raise PermissionDenied("只有协调科或接口客户端可以登记督办件")
+    if actor is not None and not actor.has(Role.COORDINATOR):
         raise PermissionDenied("只有协调科可以登记督办件")
+    if external_ref and session.scalar(select(SupervisedItem.id).where(SupervisedItem.external_ref == external_ref)):
+        raise Conflict(f"外部编号 {external_ref} 已登记")
     if reg.received_at > now:
         raise InvalidInput("收件时间不能晚于当前时间", "received_at")
     item = SupervisedItem(
@@ -46,7 +53,8 @@ def register_item(session: Session, *, actor: User, now: datetime, reg: Registra
         instructing_leader=reg.instructing_leader.strip(), instruction_text=reg.instruction_text.strip(),
         received_at=reg.received_at, needs_study=reg.needs_study, status=ItemStatus.OPEN,
         deadline_basis="given" if reg.deadline_on else "rule", clock_rules_at=now,
-        registered_by_id=actor.id, registered_at=now,
+        registered_by_id=actor.id if actor else None, registered_at=now, api_client_name=client_name,
+        external_ref=external_ref,
     )
     due = _deadline(session, item, reg.deadline_on, now)
     if due.due_at < reg.received_at:

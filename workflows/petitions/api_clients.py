@@ -17,7 +17,8 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-SCOPES = {"petitions:write": "登记信访件", "subjects:read": "查询督办事项", "changes:read": "同步变更"}
+SCOPES = {"petitions:write": "登记信访件", "items:write": "登记督办件", "subjects:read": "查询督办事项",
+          "changes:read": "同步变更"}
 
 
 def create_client(session: Session, *, name: str, now: datetime, scopes: tuple[str, ...] = ("petitions:write",),
