@@ -15,14 +15,16 @@ def test_load_demo_builds_a_living_bureau_once(app, db):
     assert db.scalar(select(func.count(Squad.id))) == 10
     roles = set(db.scalars(select(UserRole.role)))
     assert roles == set(Role)
-    items = [i for i in db.scalars(select(SupervisedItem)) if "协" not in i.source_doc_number]  # not the 协办 demo
+    every = list(db.scalars(select(SupervisedItem)))
+    assert [i.external_ref for i in every if i.registered_by_id is None] == ["WSBA-2026-1203"], "one by the API"
+    items = [i for i in every if "协" not in i.source_doc_number and i.registered_by_id]  # not the 协办/API demo
     assert len(items) == 40
     assert {i.status for i in items} == {"open", "closed"}
     assert {i.kind for i in items} == set(range(1, 7))
     assert any(i.return_count for i in items), "some items were returned"
     again = runner.invoke(args=["load-demo", "--if-empty"])
     assert again.exit_code == 0 and "跳过" in again.output
-    assert db.scalar(select(func.count(SupervisedItem.id))) == 40 + 15
+    assert db.scalar(select(func.count(SupervisedItem.id))) == 40 + 15 + 1  # and the one registered through the API
 
 
 def test_audit_verify_reports_an_intact_chain(app, db, org):
