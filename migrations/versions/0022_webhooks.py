@@ -1,7 +1,7 @@
 """webhooks: outbound webhooks per API client and their outbox of deliveries
 
-Revision ID: 0021_webhooks
-Revises: 0020_account_expiry
+Revision ID: 0022_webhooks
+Revises: 0021_pii_encryption
 Create Date: 2026-12-03 16:00:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 import models
 
-revision = '0021_webhooks'
-down_revision = '0020_account_expiry'
+revision = '0022_webhooks'
+down_revision = '0021_pii_encryption'
 branch_labels = None
 depends_on = None
 

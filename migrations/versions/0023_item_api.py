@@ -1,8 +1,8 @@
 """item_api: instructed items registered through the open API (no registering user; the client's name and the
 city system's own number, unique)
 
-Revision ID: 0022_item_api
-Revises: 0021_webhooks
+Revision ID: 0023_item_api
+Revises: 0022_webhooks
 Create Date: 2026-12-03 16:05:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0022_item_api'
-down_revision = '0021_webhooks'
+revision = '0023_item_api'
+down_revision = '0022_webhooks'
 branch_labels = None
 depends_on = None
 
