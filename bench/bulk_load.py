@@ -112,6 +112,8 @@ class Cloner:
         self.inst = Table(cur, "process_instance", "family = %s", (FAMILY,))
         self.work = Table(cur, "work_item", "family = %s", (FAMILY,))
         self.audit = Table(cur, "audit_entry", "family = %s", (FAMILY,))
+        cur.execute("SELECT coalesce(max(gseq), 0) FROM audit_entry")
+        self.last_gseq = cur.fetchone()[0]
         self.of = {name: self._group(table, many) for name, table, many in (
             ("subject", self.subj, False), ("instance", self.inst, False), ("work", self.work, True),
             ("audit", self.audit, True))}
@@ -184,7 +186,8 @@ class Cloner:
 
     def audit_rows(self):
         audit = self.audit
-        ids, sids, ats, seqs = (audit.index[c] for c in ("id", "subject_id", "at", "seq"))
+        ids, sids, ats, seqs, gseqs = (audit.index[c] for c in ("id", "subject_id", "at", "seq", "gseq"))
+        gseq_after = self.last_gseq - audit.next_id  # clones take the global numbers after the demo's
         ready = {item: [audit.clone(t, timedelta(0)) for t in entries]  # JSON dumped once per template
                  for item, entries in self.of["audit"].items()}
         note = {"action": "comment", "step": None, "summary": "跟踪回访：情况稳定", "opinion": "", "details": "{}"}
@@ -194,6 +197,7 @@ class Cloner:
             for template in entries:
                 out = template.copy()
                 out[ids], out[sids], out[ats] = next_id, subject_id, template[ats] + shift
+                out[gseqs] = gseq_after + next_id
                 next_id += 1
                 yield out
             owed += self.notes_per if is_closed and entries else 0
@@ -202,6 +206,7 @@ class Cloner:
                 for column, value in note.items():
                     out[audit.index[column]] = value
                 out[ids], out[sids], out[seqs] = next_id, subject_id, entries[-1][seqs] + k + 1
+                out[gseqs] = gseq_after + next_id
                 out[ats] = entries[-1][ats] + shift + timedelta(days=k + 1)
                 next_id += 1
                 yield out
@@ -228,6 +233,8 @@ def clone(url: str, subjects: int, open_steps: int, audit_target: int) -> dict:
             cur.execute(definition)
         for table in TABLES:
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        cur.execute("UPDATE number_counter SET last_seq = (SELECT max(gseq) FROM audit_entry) "
+                    "WHERE scope = 'audit_gseq'")
         conn.commit()
         print(f"indexes rebuilt in {time.perf_counter() - started:.0f} s")
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
