@@ -106,9 +106,13 @@ def submit(driver, button) -> None:
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from selenium.common.exceptions import WebDriverException
+
     page = driver.find_element(By.TAG_NAME, "html")
     click(driver, button)
-    WebDriverWait(driver, 15).until(ec.staleness_of(page))
+    # while the old document is torn down Chromium may answer "Node with given id does not belong to the
+    # document" instead of "stale element": that is the same moment, so keep polling
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(ec.staleness_of(page))
 
 
 def flash(driver) -> str:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from models.scores import ScoreEntry
-from tests.factories import make_subject_row, shanghai
+from tests.factories import make_finding, make_subject_row, shanghai
 from workflows import audit
 from workflows.errors import Conflict, InvalidInput, PermissionDenied
 from workflows.scoring import awards, findings, ledger, rules
@@ -79,11 +79,9 @@ def test_commended_person_earns_the_person_and_squad_bonus_and_the_unselected_no
 
 def test_confirmed_findings_count_by_their_template_deduction(db, org):
     """A finding confirmed through a real inspection round (the inspections area's own path)."""
-    from tests.workflows.inspections.test_deadlines import _confirmed_finding
-
     rules.seed_year(db, year=2026, now=NOW)
     assert findings.present(db)
-    finding = _confirmed_finding(db, org, date(2026, 10, 9))
+    finding = make_finding(db, org, date(2026, 10, 9))
     assert finding.confirmed_at is not None and finding.deduction > 0
     ledger.rebuild(db, now=NOW)
     lines = list(db.scalars(select(ScoreEntry).where(ScoreEntry.code == "finding")))
