@@ -187,7 +187,7 @@ class Cloner:
     def audit_rows(self):
         audit = self.audit
         ids, sids, ats, seqs, gseqs = (audit.index[c] for c in ("id", "subject_id", "at", "seq", "gseq"))
-        gseq_after = self.last_gseq - audit.next_id  # clones take the global numbers after the demo's
+        gseq_after = self.last_gseq + 1 - audit.next_id  # clones take the global numbers after the demo's
         ready = {item: [audit.clone(t, timedelta(0)) for t in entries]  # JSON dumped once per template
                  for item, entries in self.of["audit"].items()}
         note = {"action": "comment", "step": None, "summary": "跟踪回访：情况稳定", "opinion": "", "details": "{}"}
