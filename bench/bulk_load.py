@@ -33,9 +33,8 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 import config  # noqa: E402
-from webapp import demo, migrate  # noqa: E402
+from webapp import create_app, demo, migrate  # noqa: E402
 from webapp.db import make_engine  # noqa: E402
-from workflows import engine  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 YEARS = 10
@@ -57,11 +56,11 @@ def conninfo(url: str) -> str:
 
 
 def load_demo(url: str, items: int) -> None:
-    engine.configure(config.Config.BPMN_FOLDER)
     db_engine = make_engine(url)
     with db_engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         migrate.upgrade(url, conn)
+    create_app(config.Config, DATABASE_URL=url)  # the engine, the audit and personal-data keys, as the app has them
     with Session(db_engine, expire_on_commit=False) as db:
         print(demo.load(db, NOW, item_count=items, petition_matters=20).splitlines()[0])
         db.commit()

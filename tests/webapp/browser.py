@@ -102,11 +102,10 @@ def click(driver, element) -> None:
 
 def submit(driver, button) -> None:
     """Click a button that posts a form and wait for the next page to replace this one."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from selenium.common.exceptions import WebDriverException
 
     page = driver.find_element(By.TAG_NAME, "html")
     click(driver, button)
