@@ -159,7 +159,7 @@ class Cloner:
         for n, (row, c, is_closed) in enumerate(self.plan):
             shift = self.shift(c, is_closed)
             yield self.items.clone(row, shift, id=self.first["item"] + n, instance_id=self.first["instance"] + n,
-                                   number=self.number(n, row, shift))
+                                   number=self.number(n, row, shift), external_ref=None)  # unique per city number
 
     def instance_rows(self):
         for n, (row, c, is_closed) in enumerate(self.plan):

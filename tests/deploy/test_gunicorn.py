@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import config
 from models.subjects import Subject
 from tests.concurrency.conftest import truncate
 from tests.conftest import TEST_URL
@@ -44,7 +45,8 @@ def server(db_engine, tmp_path_factory):
         subjects = [f"/items/{i.id}" for i in items] + [f"/petitions/{petition.id}", f"/cases/{case.id}"]
         users = {"coordinator": org.coordinator.username, "leader": org.leader.username,
                  "member": org.a_member.username, "admin": org.admin.username}
-    live = Gunicorn(TEST_URL, tmp_path_factory.mktemp("gunicorn")).start()
+    keys = {"PII_KEY": config.TestConfig.PII_KEY, "AUDIT_HMAC_KEY": config.TestConfig.AUDIT_HMAC_KEY}  # the data's
+    live = Gunicorn(TEST_URL, tmp_path_factory.mktemp("gunicorn"), env=keys).start()
     yield live, users, subjects, items[0].id
     live.stop()
     truncate(db_engine)
