@@ -77,12 +77,13 @@ elif [ "$START" = yes ]; then
   WANT_BIND=${BIND:-}
   . "$ENV_FILE"
   BIND=${WANT_BIND:-${BIND:-127.0.0.1:8000}}
+  LISTEN=$BIND  # the subshells below source the env file again, which would put its BIND back
   CONF=""
   if [ -f "$PREFIX/app/deploy/gunicorn.conf.py" ]; then CONF="-c $PREFIX/app/deploy/gunicorn.conf.py"; fi
   METRICS_DIR="$PREFIX/run/metrics"  # prometheus-client's multiprocess folder, emptied before every start
   rm -rf "$METRICS_DIR"; mkdir -p "$METRICS_DIR"
   (cd "$PREFIX/app" && set -a && . "$ENV_FILE" && set +a && PROMETHEUS_MULTIPROC_DIR="$METRICS_DIR" && \
-    BIND="$BIND" nohup "$PREFIX/venv/bin/gunicorn" $CONF --bind "$BIND" --pid "$PREFIX/run/web.pid" 'webapp:create_app()' \
+    BIND="$LISTEN" nohup "$PREFIX/venv/bin/gunicorn" $CONF --bind "$LISTEN" --pid "$PREFIX/run/web.pid" 'webapp:create_app()' \
     >> "$PREFIX/run/web.log" 2>&1 &)
   (cd "$PREFIX/app" && set -a && . "$ENV_FILE" && set +a && \
     nohup "$PREFIX/venv/bin/flask" --app webapp scheduler >> "$PREFIX/run/scheduler.log" 2>&1 & echo $! > "$PREFIX/run/scheduler.pid")
